@@ -1,0 +1,118 @@
+# Shared by .ci/test and .ci/demo (sourced, not run): install what is missing, build, and
+# print each step with its time. Safe to run again: each install step checks first.
+# shellcheck shell=bash
+
+CFP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$CFP_ROOT"
+
+# One target dir outside the clone, so CI on a developer's machine reuses their builds
+# and a fresh machine still works.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cfp-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+
+CFP_APP_BINARY_DEFAULT="$CARGO_TARGET_DIR/debug/client-finance-portal"
+TAURI_DRIVER_VERSION=2.1.0
+# Vite 8 needs at least this Node.js.
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+
+# Build the app and run its tests: Tauri's WebKitGTK stack, X and D-Bus for the window,
+# WebKitWebDriver for end-to-end tests, and the tools that check PDFs and screenshots.
+DEBIAN_PACKAGES=(
+  build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
+  libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick
+)
+
+CFP_STARTED_AT=$SECONDS
+
+# Print a clear header for a step, run it, and print how long it took. Stops the script
+# (set -e) on the first failure, naming the step.
+step() {
+  local title="$1"
+  shift
+  local started=$SECONDS
+  printf '\n==== %s ====\n' "$title"
+  if ! "$@"; then
+    printf '\n!!!! FAILED: %s (after %ss)\n' "$title" "$((SECONDS - started))" >&2
+    exit 1
+  fi
+  printf -- '---- done: %s (%ss; %ss in all)\n' "$title" "$((SECONDS - started))" "$((SECONDS - CFP_STARTED_AT))"
+}
+
+# Run a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  else
+    sudo "$@"
+  fi
+}
+
+ensure_debian_packages() {
+  local missing=() package
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$package")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    echo "All ${#DEBIAN_PACKAGES[@]} Debian packages are installed."
+    return 0
+  fi
+  echo "Installing: ${missing[*]}"
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+ensure_rust_tools() {
+  if ! command -v cargo >/dev/null; then
+    echo "cargo is not installed. Install Rust with rustup (https://rustup.rs), then run this again." >&2
+    return 1
+  fi
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+  fi
+  cargo --version
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer (with npm) is needed; it is not installed." >&2
+    return 1
+  fi
+  local version major minor
+  version="$(node --version)"
+  IFS=. read -r major minor _ <<<"${version#v}"
+  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
+    echo "Node.js $version is too old: ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is needed." >&2
+    return 1
+  fi
+  echo "Node.js $version, npm $(npm --version)"
+}
+
+ensure_tauri_driver() {
+  if cargo install --list | grep -qx "tauri-driver v${TAURI_DRIVER_VERSION}:"; then
+    echo "tauri-driver ${TAURI_DRIVER_VERSION} is installed."
+    return 0
+  fi
+  # cargo install builds in its own temporary dir, so the shared target dir is not locked meanwhile.
+  env -u CARGO_TARGET_DIR cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+}
+
+install_everything() {
+  step "Install Debian packages (when missing)" ensure_debian_packages
+  step "Check Rust" ensure_rust_tools
+  step "Check Node.js" ensure_node
+}
+
+ui_install() { npm --prefix ui ci --no-audit --no-fund; }
+ui_build() { npm --prefix ui run build; }
+e2e_install() { npm --prefix tests ci --no-audit --no-fund; }
+app_build() { cargo build -p client-finance-portal --bin client-finance-portal; }
+
+print_total_time() {
+  printf '\n==== %s in %ss ====\n' "$1" "$((SECONDS - CFP_STARTED_AT))"
+}
