@@ -23,7 +23,7 @@ export const START_ROUTE: Route = { screen: "welcome" };
 export const SERVICE_NAME = "Client Finance Portal";
 
 const TITLES: { [Name in ScreenName]: (route: Extract<Route, { screen: Name }>) => string } = {
-  welcome: () => "Welcome",
+  welcome: () => "See your care and support payments",
   help: () => "Help",
   contact: () => "Contact the council",
 };

@@ -1,0 +1,83 @@
+// Shared by the component tests: a fake Tauri shell (mockIPC) and a real mount of the app.
+
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { mount, tick, unmount } from "svelte";
+import App from "../App.svelte";
+import type { AppInfo } from "../lib/ipc";
+import { router } from "../lib/router.svelte";
+
+export const TEST_APP_INFO: AppInfo = {
+  councilName: "Demo County Council",
+  serviceName: "Client Finance Portal",
+  contactEmail: "finance.team@demo-county.example",
+  contactPhone: "01632 960 123",
+  helpText: "Our finance team works Monday to Friday, 9am to 5pm.",
+  appVersion: "0.1.0",
+  mode: "home",
+};
+
+type Handler = (args: unknown) => unknown;
+
+/** Pretend to be the Tauri shell. Returns the list of commands the UI called, in order. */
+export function fakeShell(handlers: Record<string, Handler>): string[] {
+  const calls: string[] = [];
+  mockIPC((command, args) => {
+    calls.push(command);
+    const handler = handlers[command];
+    if (!handler) throw new Error(`The test gave no answer for the command ${command}`);
+    return handler(args);
+  });
+  return calls;
+}
+
+/** Remove every trace of the fake shell, so the next test starts outside the app. */
+export function removeFakeShell(): void {
+  clearMocks();
+  Reflect.deleteProperty(window, "__TAURI_INTERNALS__");
+  Reflect.deleteProperty(window, "__TAURI_EVENT_PLUGIN_INTERNALS__");
+}
+
+let mounted: ReturnType<typeof mount> | undefined;
+
+/** Mount the whole app into document.body and wait for its first screen. */
+export async function startApp(): Promise<void> {
+  mounted = mount(App, { target: document.body });
+  await settle();
+}
+
+export function stopApp(): void {
+  if (mounted) unmount(mounted);
+  mounted = undefined;
+  document.body.innerHTML = "";
+  document.title = "";
+  router.reset();
+}
+
+/** Let promises resolve and Svelte re-render. */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 5; round += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
+  }
+}
+
+/** The one element matching `selector` whose text matches `text`; fails loudly otherwise. */
+export function getByText<E extends Element = HTMLElement>(selector: string, text: RegExp): E {
+  const matches = [...document.querySelectorAll<E>(selector)].filter((element) =>
+    text.test(element.textContent?.replace(/\s+/g, " ").trim() ?? ""),
+  );
+  if (matches.length !== 1) {
+    throw new Error(`Expected one ${selector} with text ${text}, found ${matches.length}`);
+  }
+  return matches[0] as E;
+}
+
+export function mainHeading(): HTMLElement {
+  const heading = document.querySelector<HTMLElement>("#main-content h1");
+  if (!heading) throw new Error("The page has no main heading");
+  return heading;
+}
+
+export function normalisedText(element: Element): string {
+  return element.textContent?.replace(/\s+/g, " ").trim() ?? "";
+}
