@@ -1,0 +1,10 @@
+//! The application core: everything the desktop app does, free of Tauri so it can be tested
+//! and scripted. The shell in `src-tauri/` only adapts these functions to IPC commands.
+
+pub mod app_info;
+pub mod ipc;
+pub mod profile;
+
+pub use app_info::{AppInfo, AppMode};
+pub use ipc::{ErrorCode, IpcError};
+pub use profile::{CouncilProfile, ProfileError};

@@ -1,0 +1,129 @@
+//! A council profile: which council this app talks to and how people can contact it.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use url::Url;
+
+/// What the app needs to know about one council.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouncilProfile {
+    pub council_name: String,
+    /// The council's OpenID Connect issuer (its identity service).
+    pub issuer_url: Url,
+    /// The base URL of the council's documents API.
+    pub api_url: Url,
+    /// This app's client ID at the council's identity service.
+    pub client_id: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    /// A sentence or two about getting help, in the council's words.
+    pub help_text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("The council settings file could not be read ({path}). {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("The council settings file {path} is not valid: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// The profile of the bundled demo council service.
+pub const DEMO_PROFILE_TOML: &str = include_str!("../profiles/demo.toml");
+
+impl CouncilProfile {
+    pub fn demo() -> Self {
+        Self::from_toml(DEMO_PROFILE_TOML, "the built-in demo profile")
+            .expect("the built-in demo profile is valid")
+    }
+
+    pub fn from_toml(text: &str, source: &str) -> Result<Self, ProfileError> {
+        let profile: CouncilProfile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
+            path: source.to_string(),
+            reason: e.message().to_string(),
+        })?;
+        profile.validated(source)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ProfileError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    fn validated(self, source: &str) -> Result<Self, ProfileError> {
+        let invalid = |reason: &str| ProfileError::Invalid {
+            path: source.to_string(),
+            reason: reason.to_string(),
+        };
+        if self.council_name.trim().is_empty() {
+            return Err(invalid("council_name is empty."));
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(invalid("client_id is empty."));
+        }
+        if !self.contact_email.contains('@') {
+            return Err(invalid("contact_email is not an email address."));
+        }
+        for (name, url) in [("issuer_url", &self.issuer_url), ("api_url", &self.api_url)] {
+            let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+            // Personal data only ever travels encrypted, except to a service on this machine.
+            if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+                return Err(invalid(&format!(
+                    "{name} must start with https:// (plain http is only allowed on this computer)."
+                )));
+            }
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_profile_is_valid() {
+        let p = CouncilProfile::demo();
+        assert_eq!(p.council_name, "Demo County Council");
+        assert_eq!(p.client_id, "client-finance-portal-desktop");
+    }
+
+    #[test]
+    fn remote_http_is_refused() {
+        let text = DEMO_PROFILE_TOML.replace("http://127.0.0.1:8400", "http://council.example");
+        let err = CouncilProfile::from_toml(&text, "test.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("must start with https://"),
+            "{err}"
+        );
+        let https =
+            DEMO_PROFILE_TOML.replace("http://127.0.0.1:8400", "https://id.council.example");
+        CouncilProfile::from_toml(&https, "test.toml").unwrap();
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_refused_plainly() {
+        let extra = format!("{DEMO_PROFILE_TOML}\nsurprise = 1\n");
+        let err = CouncilProfile::from_toml(&extra, "x.toml").unwrap_err();
+        assert!(err.to_string().contains("x.toml is not valid"), "{err}");
+        let missing = DEMO_PROFILE_TOML.replace("client_id", "# client_id");
+        assert!(CouncilProfile::from_toml(&missing, "x.toml").is_err());
+        let empty = DEMO_PROFILE_TOML.replace(
+            "council_name = \"Demo County Council\"",
+            "council_name = \" \"",
+        );
+        let err = CouncilProfile::from_toml(&empty, "x.toml").unwrap_err();
+        assert!(err.to_string().contains("council_name is empty"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_a_missing_file() {
+        let err = CouncilProfile::load(Path::new("does/not/exist.toml")).unwrap_err();
+        assert!(matches!(err, ProfileError::Unreadable { .. }));
+    }
+}
