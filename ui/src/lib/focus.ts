@@ -15,12 +15,13 @@ export function focusPageHeading(root: ParentNode = document): boolean {
   return document.activeElement === heading;
 }
 
-/** Focus an element that is not normally focusable (the skip link's target, for example),
- * the way govuk-frontend does: tabindex only while it has focus, and no outline. */
-export function focusNonInteractive(element: HTMLElement): void {
+/** Focus an element that is not normally focusable, the way govuk-frontend does: tabindex
+ * only while it has focus. The skip link's target hides its outline (it is the whole page);
+ * an error summary keeps govuk's yellow focus outline, so sighted users see where they are. */
+export function focusNonInteractive(element: HTMLElement, { showOutline = false } = {}): void {
   const hadTabIndex = element.hasAttribute("tabindex");
   if (!hadTabIndex) element.setAttribute("tabindex", "-1");
-  element.classList.add(SCRIPT_FOCUSED_CLASS);
+  if (!showOutline) element.classList.add(SCRIPT_FOCUSED_CLASS);
   element.addEventListener(
     "blur",
     () => {

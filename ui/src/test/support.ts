@@ -41,6 +41,10 @@ let mounted: ReturnType<typeof mount> | undefined;
 
 /** Mount the whole app into document.body and wait for its first screen. */
 export async function startApp(): Promise<void> {
+  // What ui/index.html sets before the app starts.
+  document.documentElement.lang = "en-GB";
+  document.documentElement.classList.add("govuk-template");
+  document.body.classList.add("govuk-template__body");
   mounted = mount(App, { target: document.body });
   await settle();
 }
