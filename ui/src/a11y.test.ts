@@ -28,6 +28,9 @@ describe("axe-core finds no WCAG 2.2 A/AA problems", () => {
     await router.navigate(route);
     await settle();
 
+    // One <h1> per screen, and the router put focus on it.
+    expect(document.querySelectorAll("h1")).toHaveLength(1);
+    expect(document.activeElement).toBe(document.querySelector("#main-content h1"));
     expect(await violations()).toEqual([]);
   });
 
