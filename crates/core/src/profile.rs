@@ -1,6 +1,6 @@
 //! A council profile: which council this app talks to and how people can contact it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use url::Url;
@@ -82,6 +82,43 @@ impl CouncilProfile {
     }
 }
 
+/// Where an administrator installs a council's profile for every user of this computer.
+pub fn machine_profile_path() -> PathBuf {
+    #[cfg(target_os = "windows")]
+    {
+        let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
+        PathBuf::from(base)
+            .join("Client Finance Portal")
+            .join("profile.toml")
+    }
+    #[cfg(target_os = "macos")]
+    {
+        PathBuf::from("/Library/Application Support/Client Finance Portal/profile.toml")
+    }
+    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
+    {
+        PathBuf::from("/etc/client-finance-portal/profile.toml")
+    }
+}
+
+/// Finds the profile to use: the file named by `CFP_PROFILE` (for support and tests), else the
+/// machine-wide profile, else the profile built into this copy of the app.
+pub fn locate() -> Result<CouncilProfile, ProfileError> {
+    let explicit = std::env::var_os("CFP_PROFILE").map(PathBuf::from);
+    locate_from(explicit.as_deref(), &machine_profile_path())
+}
+
+pub fn locate_from(
+    explicit: Option<&Path>,
+    machine: &Path,
+) -> Result<CouncilProfile, ProfileError> {
+    match explicit {
+        Some(path) => CouncilProfile::load(path),
+        None if machine.exists() => CouncilProfile::load(machine),
+        None => Ok(CouncilProfile::demo()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +156,35 @@ mod tests {
         );
         let err = CouncilProfile::from_toml(&empty, "x.toml").unwrap_err();
         assert!(err.to_string().contains("council_name is empty"), "{err}");
+    }
+
+    #[test]
+    fn locate_prefers_explicit_then_machine_then_built_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let machine = dir.path().join("machine.toml");
+        let explicit = dir.path().join("explicit.toml");
+        assert_eq!(locate_from(None, &machine).unwrap(), CouncilProfile::demo());
+        std::fs::write(
+            &machine,
+            DEMO_PROFILE_TOML.replace("Demo County", "Machine"),
+        )
+        .unwrap();
+        assert_eq!(
+            locate_from(None, &machine).unwrap().council_name,
+            "Machine Council"
+        );
+        std::fs::write(
+            &explicit,
+            DEMO_PROFILE_TOML.replace("Demo County", "Chosen"),
+        )
+        .unwrap();
+        assert_eq!(
+            locate_from(Some(&explicit), &machine).unwrap().council_name,
+            "Chosen Council"
+        );
+        // A broken machine profile is reported, never silently replaced by the demo.
+        std::fs::write(&machine, "council_name = ").unwrap();
+        assert!(locate_from(None, &machine).is_err());
     }
 
     #[test]

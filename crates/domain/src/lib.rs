@@ -4,6 +4,7 @@
 //! command line all say the same thing in the same words.
 
 pub mod access;
+pub mod changes;
 pub mod client_id;
 pub mod document;
 pub mod explain;
@@ -13,6 +14,7 @@ pub mod relationship;
 pub mod remittance;
 
 pub use access::{AccessRequestState, AccessTransitionError};
+pub use changes::{what_changed, Change, ChangeKind};
 pub use client_id::{ClientId, ClientIdError};
 pub use document::DocumentKind;
 pub use explain::{explain_line, LineEffect, LineExplanation};
