@@ -275,7 +275,8 @@ export class App {
    * @param {string} name
    */
   async attribute(target, name) {
-    return this.session.attribute(await this.resolve(target), name);
+    // Read it in the page: WebKitWebDriver answers some attributes (href) with the resolved property.
+    return this.executeScript('return arguments[0].getAttribute(arguments[1]);', await this.resolve(target), name);
   }
 
   /**
@@ -341,6 +342,8 @@ export class App {
    * @returns {Promise<string>} the file's path
    */
   async screenshot(name) {
+    // Two animation frames: the picture then shows the DOM as it is now, not the last paint.
+    await this.session.executeAsync('const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));');
     const png = await this.session.screenshot();
     const path = join(await artifactsFolder(), `${slug(name)}.png`);
     await writeFile(path, png);
