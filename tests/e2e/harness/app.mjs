@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatViolations, runAxe } from './axe.mjs';
 import { startDbusSession, startXvfb } from './display.mjs';
-import { appBinaryPath, artifactsFolder, buildAppHint, slug } from './paths.mjs';
+import { appBinaryPath, artifactsFolder, buildAppHint, demoProfilePath, slug } from './paths.mjs';
 import { describePng } from './png.mjs';
 import { freePort, startLoopbackHelper } from './processes.mjs';
 import { ELEMENT_KEY, WebDriverError, WebDriverSession, driverIsReady } from './webdriver.mjs';
@@ -101,6 +101,7 @@ export async function launchApp(options) {
       XDG_DATA_HOME: join(home, 'data'),
       XDG_CACHE_HOME: join(home, 'cache'),
       XDG_STATE_HOME: join(home, 'state'),
+      CFP_PROFILE: demoProfilePath,
       ...options.env,
     };
     const nativePort = await freePort();

@@ -10,6 +10,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 /** Screenshots, audit results and helper logs go here; the folder is gitignored. */
 export const artifactsDir = join(repoRoot, 'tests', 'artifacts');
 
+/** The demo council's profile; tests name it so a machine-wide profile cannot change what they see. */
+export const demoProfilePath = join(repoRoot, 'crates', 'core', 'profiles', 'demo.toml');
+
 /** axe-core as installed by `npm ci` in tests/. */
 export const axeScriptPath = join(repoRoot, 'tests', 'node_modules', 'axe-core', 'axe.min.js');
 

@@ -27,7 +27,7 @@ test(
       const button = document.createElement('button');
       document.body.append(img, button);
     `);
-    await assert.rejects(app.audit('planted-violations'), (error) => {
+    await assert.rejects(app.audit('planted-violations'), (/** @type {Error} */ error) => {
       assert.match(error.message, /image-alt/);
       assert.match(error.message, /button-name/);
       return true;
