@@ -17,9 +17,10 @@ test(
 
 test(
   'first screen can be used with the keyboard alone',
-  withApp(async (app) => {
+  withApp(async (app, t) => {
     await app.waitForText('button, a.govuk-button', /^Sign in$/);
     const stops = await walkTabOrder(app);
+    t.diagnostic(`Tab order: ${stops.map((stop) => stop.description).join(' -> ')}`);
     assert.ok(stops.length >= 2, `Tab reaches the skip link and more (reached: ${stops.length})`);
 
     const [first] = stops;
