@@ -55,6 +55,7 @@ export function withApp(journey, options = {}) {
       await app.screenshot(`FAILED-${t.name}`).catch((shotError) => {
         t.diagnostic(`could not save a failure screenshot: ${shotError.message}`);
       });
+      t.diagnostic(`logs: ${app.logs.app} ${app.logs.driver}`);
       throw error;
     } finally {
       await app.close();
@@ -83,6 +84,12 @@ export async function launchApp(options) {
     const home = await mkdtemp(join(tmpdir(), 'cfp-e2e-'));
     cleanups.push(() => rm(home, { recursive: true, force: true }));
 
+    // WebKitWebDriver does not keep the app's output; a tiny wrapper sends it to a log, so a
+    // crash of the app says why.
+    const appLog = join(await artifactsFolder('logs'), `${name}-app.log`);
+    const launcher = join(home, 'launch-app.sh');
+    await writeFile(launcher, '#!/bin/sh\nexec "$CFP_E2E_APP" "$@" >>"$CFP_E2E_APP_LOG" 2>&1\n', { mode: 0o755 });
+
     const xvfb = await startXvfb({ logName: `${name}.xvfb` });
     cleanups.push(() => xvfb.helper.stop());
     const dbus = await startDbusSession({ logName: `${name}.dbus` });
@@ -102,6 +109,8 @@ export async function launchApp(options) {
       XDG_CACHE_HOME: join(home, 'cache'),
       XDG_STATE_HOME: join(home, 'state'),
       CFP_PROFILE: demoProfilePath,
+      CFP_E2E_APP: binary,
+      CFP_E2E_APP_LOG: appLog,
       ...options.env,
     };
     const nativePort = await freePort();
@@ -117,10 +126,10 @@ export async function launchApp(options) {
 
     const session = await WebDriverSession.create(
       driver.url,
-      { alwaysMatch: { 'tauri:options': { application: binary, args: options.args ?? [] } } },
+      { alwaysMatch: { 'tauri:options': { application: launcher, args: options.args ?? [] } } },
       60_000,
     ).catch(async (error) => {
-      throw await driver.helper.failure(`could not open the app (${error.message})`);
+      throw await driver.helper.failure(`could not open the app (${error.message}); app log: ${appLog}`);
     });
     cleanups.push(async () => {
       await session.delete().catch(() => {
@@ -128,7 +137,7 @@ export async function launchApp(options) {
       });
     });
     await session.setTimeouts({ script: 30_000, pageLoad: 30_000, implicit: 0 });
-    return new App(session, undo);
+    return new App(session, undo, { app: appLog, driver: driver.helper.logPath });
   } catch (error) {
     await undo();
     throw error;
@@ -140,9 +149,11 @@ export class App {
   /**
    * @param {WebDriverSession} session
    * @param {() => Promise<void>} close
+   * @param {{ app: string, driver: string }} logs  where the app's and the driver's output go
    */
-  constructor(session, close) {
+  constructor(session, close, logs) {
     this.session = session;
+    this.logs = logs;
     this.closeAll = close;
     this.closed = false;
   }
