@@ -54,7 +54,7 @@ as_root() {
 ensure_debian_packages() {
   local missing=() package
   for package in "${DEBIAN_PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
       missing+=("$package")
     fi
   done
@@ -94,7 +94,9 @@ ensure_node() {
 }
 
 ensure_tauri_driver() {
-  if cargo install --list | grep -qx "tauri-driver v${TAURI_DRIVER_VERSION}:"; then
+  local installed
+  installed="$(cargo install --list)"
+  if grep -qx "tauri-driver v${TAURI_DRIVER_VERSION}:" <<<"$installed"; then
     echo "tauri-driver ${TAURI_DRIVER_VERSION} is installed."
     return 0
   fi
