@@ -1,0 +1,42 @@
+//! The one error shape: `{ "code": "...", "message": "plain English" }`.
+//!
+//! Clients act on `code` and show `message`; they never parse the message.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// One of the values in [`codes`].
+    pub code: String,
+    /// A plain-English sentence for people. Never carries personal data or secrets.
+    pub message: String,
+}
+
+/// Every `code` the finance API answers with.
+pub mod codes {
+    /// 401: no access token, or one that is not valid for this API (signature, issuer, audience).
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// 401: the access token has expired; refresh it and try again.
+    pub const TOKEN_EXPIRED: &str = "tokenExpired";
+    /// 404: nothing there, or nothing the caller may see (the two are never told apart).
+    pub const NOT_FOUND: &str = "notFound";
+    /// 400: the request is malformed or a value is not acceptable; the message says which.
+    pub const INVALID_REQUEST: &str = "invalidRequest";
+    /// 409: the thing is not in a state that allows this (for example withdrawing an approved request).
+    pub const CONFLICT: &str = "conflict";
+    /// 422: an import was refused; nothing of it was stored. The message lists the problems.
+    pub const IMPORT_REFUSED: &str = "importRefused";
+    /// 500: our fault; try again later.
+    pub const INTERNAL: &str = "internalError";
+
+    pub const ALL: [&str; 7] = [
+        UNAUTHORIZED,
+        TOKEN_EXPIRED,
+        NOT_FOUND,
+        INVALID_REQUEST,
+        CONFLICT,
+        IMPORT_REFUSED,
+        INTERNAL,
+    ];
+}
