@@ -1,0 +1,14 @@
+//! PDFs: A4, an embedded subset font, real text, and the same bytes for the same input.
+
+mod advice;
+mod blocks;
+mod canvas;
+mod document;
+mod flow;
+mod fonts;
+mod statement;
+mod summary;
+
+pub use advice::advice_pdf;
+pub use statement::period_statement_pdf;
+pub use summary::summary_statement_pdf;
