@@ -115,6 +115,14 @@ ui_build() { npm --prefix ui run build; }
 e2e_install() { npm --prefix tests ci --no-audit --no-fund; }
 app_build() { cargo build -p client-finance-portal --bin client-finance-portal; }
 
+# The council service's stylesheet (govuk-frontend compiled with sass), served from its dist/.
+COUNCIL_STYLES=crates/council-kit/styles
+has_council_styles() { [ -f "$COUNCIL_STYLES/package.json" ]; }
+council_styles_build() {
+  npm --prefix "$COUNCIL_STYLES" ci --no-audit --no-fund
+  npm --prefix "$COUNCIL_STYLES" run build
+}
+
 print_total_time() {
   printf '\n==== %s in %ss ====\n' "$1" "$((SECONDS - CFP_STARTED_AT))"
 }
