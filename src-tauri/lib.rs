@@ -2,6 +2,7 @@
 //! decides anything; it only adapts the core to Tauri.
 
 mod commands;
+mod window;
 
 use cfp_core::{AppMode, CouncilProfile};
 
@@ -24,6 +25,10 @@ impl ShellState {
 fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            window::open_main(app.handle())?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::sign_in,

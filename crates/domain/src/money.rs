@@ -102,7 +102,7 @@ fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn sums_are_exact() {
-        let lines = vec![m("0.10"); 10];
+        let lines = [m("0.10"); 10];
         assert_eq!(lines.iter().sum::<Money>(), m("1.00"));
         assert!(m("-0.01").is_negative());
         assert!(!m("0.00").is_negative());
