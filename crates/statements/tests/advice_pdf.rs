@@ -117,6 +117,12 @@ fn metadata_names_the_document_the_council_and_the_language() {
     );
     assert_eq!(info_field(&info, "Author"), "Hampshire County Council");
     assert!(info_field(&info, "Page size").contains("595.28 x 841.89"));
+    assert_eq!(
+        info_field(&info, "CreationDate"),
+        "Mon Nov 30 00:00:00 2026 UTC"
+    );
+    // Only standard entries: nothing empty or claiming a PDF/X conformance it lacks.
+    assert_eq!(info_field(&info, "Custom Metadata"), "no");
     // The language is in the catalogue, which pdfinfo does not show: look at the objects.
     let (ok, json) = qpdf_json(&path);
     assert!(ok);

@@ -69,6 +69,7 @@ pub(crate) fn to_pdf(
     let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
     set_language_and_title_display(&mut pdf);
     tag_subset_fonts(&mut pdf);
+    drop_empty_info_entries(&mut pdf);
     let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Literal);
     pdf.trailer
         .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
@@ -94,6 +95,27 @@ fn set_language_and_title_display(pdf: &mut lopdf::Document) {
         "ViewerPreferences",
         lopdf::Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]),
     );
+}
+
+/// printpdf always writes `Keywords`, `Identifier` and a PDF/X version, empty here. An empty
+/// PDF/X version would wrongly suggest the file claims PDF/X conformance.
+fn drop_empty_info_entries(pdf: &mut lopdf::Document) {
+    let Ok(info_id) = pdf.trailer.get(b"Info").and_then(Object::as_reference) else {
+        return;
+    };
+    let Ok(info) = pdf.get_object_mut(info_id).and_then(Object::as_dict_mut) else {
+        return;
+    };
+    for key in ["Keywords", "Identifier", "GTS_PDFXVersion"] {
+        let empty = match info.get(key.as_bytes()) {
+            // UTF-16 text strings start with a byte-order mark even when empty.
+            Ok(Object::String(bytes, _)) => bytes.is_empty() || bytes.as_slice() == [0xfe, 0xff],
+            _ => false,
+        };
+        if empty {
+            info.remove(key.as_bytes());
+        }
+    }
 }
 
 /// printpdf names a subset font after its resource ("F1+AtkinsonHyperlegible-Regular"), but

@@ -166,6 +166,8 @@ impl Workspace {
 
 fn run(program: &str, args: &[&str], path: &Path) -> (bool, String, String) {
     let output = Command::new(program)
+        // Dates print the same wherever the tests run.
+        .env("TZ", "UTC")
         .args(args)
         .arg(path)
         .output()
