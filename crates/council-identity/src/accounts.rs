@@ -1,0 +1,247 @@
+//! People's accounts: details, Argon2id password hashes, and whether the email is confirmed.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+use time::OffsetDateTime;
+
+use council_kit::secret::Randomness;
+
+/// An account as stored. `Debug` is hand-written so personal details never reach a log by accident.
+#[derive(Clone)]
+pub struct Account {
+    /// Stable and opaque: this is the `sub` of every token.
+    pub id: String,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub email_verified: bool,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Account { .. }")
+    }
+}
+
+impl Account {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    fn from_row(row: &SqliteRow) -> Self {
+        Self {
+            id: row.get("id"),
+            email: row.get("email"),
+            given_name: row.get("given_name"),
+            family_name: row.get("family_name"),
+            address: row.get("address"),
+            postcode: row.get("postcode"),
+            email_verified: row.get("email_verified"),
+            password_hash: row.get("password_hash"),
+        }
+    }
+}
+
+/// The details a person gives when creating an account (already checked by the form).
+#[derive(Clone)]
+pub struct AccountDetails {
+    pub given_name: String,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub email: String,
+}
+
+/// Emails are compared case-insensitively: stored trimmed and in lower case.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+const COLUMNS: &str =
+    "id, email, given_name, family_name, address, postcode, email_verified, password_hash";
+
+pub async fn find_by_email(pool: &SqlitePool, email: &str) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM identity_accounts WHERE email = ?"
+    ))
+    .bind(normalise_email(email))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(Account::from_row))
+}
+
+pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM identity_accounts WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(Account::from_row))
+}
+
+pub async fn insert(
+    pool: &SqlitePool,
+    id: &str,
+    details: &AccountDetails,
+    password_hash: &str,
+    email_verified: bool,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO identity_accounts (id, email, given_name, family_name, address, postcode, \
+         password_hash, email_verified, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(normalise_email(&details.email))
+    .bind(&details.given_name)
+    .bind(&details.family_name)
+    .bind(&details.address)
+    .bind(&details.postcode)
+    .bind(password_hash)
+    .bind(email_verified)
+    .bind(now.unix_timestamp())
+    .bind(now.unix_timestamp())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// An unconfirmed account proved nothing, so creating it again replaces its details: someone
+/// cannot reserve another person's email address by registering it first.
+pub async fn replace_unverified(
+    pool: &SqlitePool,
+    id: &str,
+    details: &AccountDetails,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE identity_accounts SET given_name = ?, family_name = ?, address = ?, postcode = ?, \
+         password_hash = ?, updated_at = ? WHERE id = ? AND email_verified = ?",
+    )
+    .bind(&details.given_name)
+    .bind(&details.family_name)
+    .bind(&details.address)
+    .bind(&details.postcode)
+    .bind(password_hash)
+    .bind(now.unix_timestamp())
+    .bind(id)
+    .bind(false)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_verified(
+    pool: &SqlitePool,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE identity_accounts SET email_verified = ?, updated_at = ? WHERE id = ?")
+        .bind(true)
+        .bind(now.unix_timestamp())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    pool: &SqlitePool,
+    id: &str,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE identity_accounts SET password_hash = ?, updated_at = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(now.unix_timestamp())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Argon2id with the crate's defaults (OWASP's recommended minimum: 19 MiB, 2 passes).
+pub struct Passwords {
+    argon2: Argon2<'static>,
+    /// A real hash of a random password, checked when no account matches so that a wrong email
+    /// takes as long as a wrong password.
+    decoy_hash: String,
+}
+
+/// The rule shown to people and enforced: long is what makes a password strong.
+pub const PASSWORD_RULE: &str =
+    "Your password must be at least 12 characters. You can use three random words, for example 'kettle orange bicycle'.";
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+impl Passwords {
+    pub fn new(rng: &dyn Randomness) -> Self {
+        let argon2 = Argon2::default();
+        let decoy = council_kit::secret::random_token(rng);
+        let mut passwords = Self {
+            argon2,
+            decoy_hash: String::new(),
+        };
+        passwords.decoy_hash = passwords.hash(&decoy, rng);
+        passwords
+    }
+
+    pub fn hash(&self, password: &str, rng: &dyn Randomness) -> String {
+        let mut salt = [0u8; 16];
+        rng.fill(&mut salt);
+        self.argon2
+            .hash_password_with_salt(password.as_bytes(), &salt)
+            .expect("Argon2 accepts any password up to the length the form allows")
+            .to_string()
+    }
+
+    /// Whether `password` matches the account; pass `None` when no account was found.
+    pub fn verify(&self, password: &str, account: Option<&Account>) -> bool {
+        let stored = account.map_or(self.decoy_hash.as_str(), |a| a.password_hash.as_str());
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return false;
+        };
+        let matches = self
+            .argon2
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        matches && account.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use council_kit::secret::OsRandomness;
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify() {
+        let passwords = Passwords::new(&OsRandomness);
+        let one = passwords.hash("kettle orange bicycle", &OsRandomness);
+        let two = passwords.hash("kettle orange bicycle", &OsRandomness);
+        assert!(one.starts_with("$argon2id$"));
+        assert_ne!(one, two, "each hash has its own salt");
+        let account = Account {
+            id: "a".into(),
+            email: "a@example.org".into(),
+            given_name: "A".into(),
+            family_name: "B".into(),
+            address: "1 Road".into(),
+            postcode: "WR1 1AA".into(),
+            email_verified: true,
+            password_hash: one,
+        };
+        assert!(passwords.verify("kettle orange bicycle", Some(&account)));
+        assert!(!passwords.verify("kettle orange bicycles", Some(&account)));
+        assert!(!passwords.verify("kettle orange bicycle", None));
+        assert_eq!(format!("{account:?}"), "Account { .. }");
+    }
+}

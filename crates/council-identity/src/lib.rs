@@ -1,0 +1,203 @@
+//! The council's OpenID Connect provider: accounts with emailed codes, sign-in pages, and the
+//! protocol endpoints (discovery, JWKS, authorize, token, userinfo, revoke, end session).
+//!
+//! Build one [`Identity`] with [`Identity::start`], mount [`Identity::router`], and serve it with
+//! connection info so sign-in can be throttled per address:
+//!
+//! ```no_run
+//! # async fn run(identity: council_identity::Identity) -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8400").await?;
+//! axum::serve(
+//!     listener,
+//!     identity.router().into_make_service_with_connect_info::<std::net::SocketAddr>(),
+//! )
+//! .await
+//! # }
+//! ```
+//!
+//! The finance API checks access tokens with [`Identity::access_token_verifier`] (in-process) or
+//! [`AccessTokenVerifier::from_jwks`] (from the published JWKS).
+
+pub mod accounts;
+pub mod clients;
+pub mod codes;
+pub mod config;
+mod emails;
+pub mod grants;
+pub mod keys;
+mod oidc;
+mod pages;
+pub mod sessions;
+pub mod tokens;
+mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use sqlx::SqlitePool;
+use time::Duration;
+
+use council_kit::clock::Clock;
+use council_kit::mail::Mailer;
+use council_kit::page::Chrome;
+use council_kit::secret::{random_token, Randomness};
+use council_kit::throttle::Throttle;
+
+pub use config::{ClientConfig, ClientKind, IdentityConfig, Policy};
+pub use keys::{Jwks, SigningKeys};
+pub use tokens::{AccessTokenClaims, AccessTokenVerifier, TokenError};
+
+use accounts::{AccountDetails, Passwords};
+
+/// The identity provider: configuration, database, keys, mail, clock and randomness.
+/// Cheap to clone (everything is shared).
+#[derive(Clone)]
+pub struct Identity {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: IdentityConfig,
+    pool: SqlitePool,
+    keys: SigningKeys,
+    verifier: AccessTokenVerifier,
+    mailer: Arc<Mailer>,
+    clock: Arc<dyn Clock>,
+    rng: Arc<dyn Randomness>,
+    passwords: Passwords,
+    chrome: Chrome,
+    throttles: Throttles,
+}
+
+/// Limits that slow down guessing and stop the service being used to flood someone's inbox.
+struct Throttles {
+    /// Wrong passwords per account.
+    sign_in_per_account: Throttle,
+    /// Wrong passwords per network address.
+    sign_in_per_address: Throttle,
+    /// "Send me a new code" per email address.
+    resend_per_email: Throttle,
+    /// Every email sent to one address, whatever the reason.
+    mail_per_email: Throttle,
+}
+
+impl Throttles {
+    fn new() -> Self {
+        Self {
+            sign_in_per_account: Throttle::new(5, Duration::minutes(15)),
+            sign_in_per_address: Throttle::new(50, Duration::minutes(15)),
+            resend_per_email: Throttle::new(3, Duration::minutes(15)),
+            mail_per_email: Throttle::new(10, Duration::hours(1)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the identity settings have problems: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Config(Vec<config::ConfigProblem>),
+    #[error(transparent)]
+    Database(#[from] council_kit::db::DbError),
+    #[error(transparent)]
+    Keys(#[from] keys::KeyError),
+}
+
+/// The identity provider's migrations (versions 1000-1999).
+pub fn migrator() -> sqlx::migrate::Migrator {
+    sqlx::migrate!("./migrations")
+}
+
+impl Identity {
+    /// Checks the settings, brings the database up to date and loads (or makes) the signing keys.
+    pub async fn start(
+        config: IdentityConfig,
+        pool: SqlitePool,
+        mailer: Arc<Mailer>,
+        clock: Arc<dyn Clock>,
+        rng: Arc<dyn Randomness>,
+    ) -> Result<Self, StartError> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(StartError::Config(problems));
+        }
+        council_kit::db::migrate(&pool, migrator()).await?;
+        let keys = SigningKeys::load_or_create(&pool, clock.now()).await?;
+        let verifier = AccessTokenVerifier::from_jwks(
+            config.issuer_str(),
+            config.access_token_audience.clone(),
+            keys.jwks(),
+        )
+        .map_err(|_| keys::KeyError::Damaged)?;
+        let chrome = Chrome {
+            council_name: config.council_name.clone(),
+            service_name: config.service_name.clone(),
+            service_href: "/".into(),
+        };
+        let passwords = Passwords::new(rng.as_ref());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                pool,
+                keys,
+                verifier,
+                mailer,
+                clock,
+                rng,
+                passwords,
+                chrome,
+                throttles: Throttles::new(),
+            }),
+        })
+    }
+
+    /// All the provider's routes: protocol endpoints and pages.
+    pub fn router(&self) -> Router {
+        oidc::routes()
+            .merge(pages::routes())
+            .with_state(self.clone())
+    }
+
+    /// Checks access tokens against this provider's keys, issuer and the finance API audience.
+    pub fn access_token_verifier(&self) -> AccessTokenVerifier {
+        self.inner.verifier.clone()
+    }
+
+    pub fn config(&self) -> &IdentityConfig {
+        &self.inner.config
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.inner.pool
+    }
+
+    pub fn jwks(&self) -> &Jwks {
+        self.inner.keys.jwks()
+    }
+
+    /// Creates an account whose email is already confirmed (demo data and administration).
+    /// Returns the account's `sub`, or `None` if the email is already registered.
+    pub async fn create_confirmed_account(
+        &self,
+        details: &AccountDetails,
+        password: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        if accounts::find_by_email(self.pool(), &details.email)
+            .await?
+            .is_some()
+        {
+            return Ok(None);
+        }
+        let id = random_token(self.rng());
+        let hash = self.inner.passwords.hash(password, self.rng());
+        accounts::insert(self.pool(), &id, details, &hash, true, self.now()).await?;
+        Ok(Some(id))
+    }
+
+    fn now(&self) -> time::OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    fn rng(&self) -> &dyn Randomness {
+        self.inner.rng.as_ref()
+    }
+}

@@ -1,0 +1,88 @@
+//! The pages people use: sign in, create an account, confirm an email, sign-in codes, forgotten
+//! password, signed out. Server-rendered, no JavaScript, GOV.UK Design System patterns.
+
+mod account;
+mod codes;
+mod password;
+mod sign_in;
+pub(crate) mod validate;
+
+use axum::routing::get;
+use axum::Router;
+
+use council_kit::mail::Email;
+
+use crate::web::PageError;
+use crate::Identity;
+
+pub fn routes() -> Router<Identity> {
+    Router::new()
+        .route("/", get(account::home))
+        .route("/signed-out", get(account::signed_out))
+        .route(
+            "/create-account",
+            get(account::create_form).post(account::create),
+        )
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route(
+            "/confirm-email",
+            get(codes::confirm_form).post(codes::confirm),
+        )
+        .route(
+            "/confirm-email/resend",
+            axum::routing::post(codes::confirm_resend),
+        )
+        .route(
+            "/sign-in-code",
+            get(codes::sign_in_code_form).post(codes::sign_in_code),
+        )
+        .route(
+            "/sign-in-code/resend",
+            axum::routing::post(codes::sign_in_code_resend),
+        )
+        .route(
+            "/forgot-password",
+            get(password::forgot_form).post(password::forgot),
+        )
+        .route(
+            "/reset-password",
+            get(password::reset_form).post(password::reset),
+        )
+        .route(
+            "/reset-password/resend",
+            axum::routing::post(password::reset_resend),
+        )
+}
+
+impl Identity {
+    /// Sends an email unless this address has had too many lately (which quietly drops it: the
+    /// person sees the same page either way, and nobody can flood an inbox through us).
+    pub(crate) async fn send_mail(&self, email: Email) -> Result<(), PageError> {
+        let key = crate::accounts::normalise_email(&email.to);
+        if self
+            .inner
+            .throttles
+            .mail_per_email
+            .hit(&key, self.now())
+            .is_err()
+        {
+            tracing::warn!("email not sent: too many to one address this hour");
+            return Ok(());
+        }
+        self.inner
+            .mailer
+            .send(&email)
+            .await
+            .map_err(|_| PageError::Internal("sending email"))
+    }
+}
+
+/// "in 12 minutes" for a wait, rounded up, never zero.
+pub(crate) fn wait_text(wait: time::Duration) -> String {
+    let minutes = ((wait.whole_seconds() + 59) / 60).max(1);
+    if minutes == 1 {
+        "1 minute".into()
+    } else {
+        format!("{minutes} minutes")
+    }
+}

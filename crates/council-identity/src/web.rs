@@ -1,0 +1,209 @@
+//! What the page and protocol handlers share: the browser's session, the caller's address,
+//! page rendering, redirects and the one way errors become responses.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+
+use council_kit::cookie::{read_cookie, session_cookie};
+use council_kit::page::{html_response, Chrome, FieldError, NavItem, Page};
+
+use crate::sessions::{self, Session, COOKIE_NAME};
+use crate::Identity;
+
+/// The caller's network address, for throttling. Behind a reverse proxy this is the proxy's
+/// address unless the proxy limits too (see the service README).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Self(address))
+    }
+}
+
+/// Something went wrong while handling a page; shown to people without internal detail.
+#[derive(Debug)]
+pub enum PageError {
+    /// A fault on our side. The cause is logged without personal data.
+    Internal(&'static str),
+    /// The form's CSRF token was missing or wrong.
+    Csrf,
+}
+
+impl From<sqlx::Error> for PageError {
+    fn from(error: sqlx::Error) -> Self {
+        // sqlx errors carry SQL and constraint names, never bound values.
+        tracing::error!(%error, "database error");
+        PageError::Internal("database")
+    }
+}
+
+impl From<council_kit::csrf::CsrfRejected> for PageError {
+    fn from(_: council_kit::csrf::CsrfRejected) -> Self {
+        PageError::Csrf
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        // The council's name is not to hand here; a neutral header is better than none.
+        let chrome = Chrome {
+            council_name: "Council".into(),
+            service_name: "Your council account".into(),
+            service_href: "/".into(),
+        };
+        let (status, title, text) = match self {
+            PageError::Csrf => (
+                StatusCode::BAD_REQUEST,
+                "This form has expired",
+                "This form has expired or did not come from this service. Nothing was changed. Go back, reload the page and try again.",
+            ),
+            PageError::Internal(what) => {
+                tracing::error!(what, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Try again later. Nothing you entered has been lost from your account.",
+                )
+            }
+        };
+        let page = Page {
+            chrome: &chrome,
+            title,
+            errors: &[],
+            navigation: &[],
+            content: html! {
+                h1 class="govuk-heading-l" { (title) }
+                p class="govuk-body" { (text) }
+                p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start" } }
+            },
+        };
+        (status, html_response(page.render())).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// The browser's session, started if it has none. Responses made for it must go through
+/// [`Browser::respond`] so a new or rotated cookie reaches the browser.
+pub struct Browser {
+    pub session: Session,
+    new_cookie: Option<String>,
+}
+
+impl Browser {
+    pub async fn load(identity: &Identity, headers: &HeaderMap) -> Result<Self, PageError> {
+        if let Some(session) = Self::existing(identity, headers).await? {
+            return Ok(Self {
+                session,
+                new_cookie: None,
+            });
+        }
+        let (session, cookie) = sessions::start(
+            identity.pool(),
+            identity.rng(),
+            identity.now(),
+            identity.session_lifetime(),
+        )
+        .await?;
+        Ok(Self {
+            session,
+            new_cookie: Some(cookie),
+        })
+    }
+
+    /// The session if the browser has a live one; never starts one.
+    pub async fn existing(
+        identity: &Identity,
+        headers: &HeaderMap,
+    ) -> Result<Option<Session>, PageError> {
+        match read_cookie(headers, COOKIE_NAME) {
+            Some(cookie) => Ok(sessions::load(identity.pool(), cookie, identity.now()).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks the submitted CSRF token against the session's.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), PageError> {
+        Ok(council_kit::csrf::verify(
+            &self.session.csrf_token,
+            submitted,
+        )?)
+    }
+
+    pub fn set_cookie(&mut self, cookie: String) {
+        self.new_cookie = Some(cookie);
+    }
+
+    pub fn respond(&self, identity: &Identity, response: impl IntoResponse) -> Response {
+        let mut response = response.into_response();
+        if let Some(cookie) = &self.new_cookie {
+            let max_age = identity.session_lifetime().whole_seconds();
+            let value = session_cookie(
+                COOKIE_NAME,
+                cookie,
+                identity.config().is_https(),
+                Some(max_age),
+            );
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+/// 303 See Other: after a POST, the browser fetches the next page with GET.
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+impl Identity {
+    /// Renders a page in the council's chrome.
+    pub(crate) fn page(&self, title: &str, errors: &[FieldError], content: Markup) -> Response {
+        self.page_with_status(StatusCode::OK, title, errors, content)
+    }
+
+    pub(crate) fn page_with_status(
+        &self,
+        status: StatusCode,
+        title: &str,
+        errors: &[FieldError],
+        content: Markup,
+    ) -> Response {
+        let status = if errors.is_empty() {
+            status
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let page = Page {
+            chrome: &self.inner.chrome,
+            title,
+            errors,
+            navigation: &[] as &[NavItem],
+            content,
+        };
+        (status, html_response(page.render())).into_response()
+    }
+
+    pub(crate) fn session_lifetime(&self) -> time::Duration {
+        time::Duration::hours(self.config().policy.session_hours)
+    }
+}
