@@ -1,0 +1,207 @@
+//! Who am I, whom may I act for, and their documents as a feed of changes.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Deserialize;
+
+use council_api::{
+    ChangesPage, Document, ErrorBody, Me, PeopleList, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
+
+use super::{json_with_etag, Caller, Failure};
+use crate::access;
+use crate::audit::{self, Action, Actor, Entry};
+use crate::records;
+use crate::Finance;
+
+const NO_SUCH_PERSON: &str = "We could not find that person among the people you may act for.";
+
+#[utoipa::path(get, path = "/me", tag = "documents",
+    security(("accessToken" = [])),
+    responses(
+        (status = 200, description = "The signed-in account", body = Me),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ))]
+pub async fn me(caller: Caller) -> Json<Me> {
+    Json(Me {
+        sub: caller.0.sub,
+        name: caller.0.name,
+        email: caller.0.email,
+    })
+}
+
+#[utoipa::path(get, path = "/people", tag = "documents",
+    security(("accessToken" = [])),
+    responses(
+        (status = 200, description = "Everyone the caller holds an approved grant for (with an ETag)", body = PeopleList),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ))]
+pub async fn people(
+    State(finance): State<Finance>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let mut conn = finance.pool().acquire().await?;
+    let people = access::people_for_account(&mut conn, caller.sub()).await?;
+    Ok(json_with_etag(&headers, &PeopleList { people }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The `cursor` of the previous page or sync; leave out to get everything.
+    cursor: Option<String>,
+    /// Changes per page, 1 to 500 (default 200).
+    limit: Option<u32>,
+}
+
+/// Cursors are opaque to clients; inside they are a change number with a version prefix, so the
+/// format can change without breaking stored cursors.
+fn encode_cursor(change_number: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1.{change_number}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<i64> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    text.strip_prefix("v1.")?.parse().ok().filter(|n| *n >= 0)
+}
+
+#[utoipa::path(get, path = "/people/{personId}/changes", tag = "documents",
+    security(("accessToken" = [])),
+    params(("personId" = String, Path, description = "The person's opaque id from /people"), ChangesQuery),
+    responses(
+        (status = 200, description = "One page of changes, oldest first (with an ETag)", body = ChangesPage),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
+        (status = 400, description = "A bad cursor or limit", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "No such person for this caller (code notFound)", body = ErrorBody),
+    ))]
+pub async fn changes(
+    State(finance): State<Finance>,
+    caller: Caller,
+    Path(person_id): Path<String>,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let Query(query) = query.map_err(|_| {
+        Failure::invalid(
+            "The cursor and limit could not be read. limit is a whole number from 1 to 500.",
+        )
+    })?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(Failure::invalid(format!(
+            "limit must be from 1 to {MAX_PAGE_SIZE}."
+        )));
+    }
+    let after = match query.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(cursor) => decode_cursor(cursor).ok_or_else(|| {
+            Failure::invalid(
+                "The cursor is not one this service gave out. Start again without a cursor.",
+            )
+        })?,
+    };
+    let mut conn = finance.pool().acquire().await?;
+    if !access::may_see(&mut conn, caller.sub(), &person_id).await? {
+        return Err(Failure::not_found(NO_SUCH_PERSON));
+    }
+    let page = records::feed_page(&mut conn, &person_id, after, limit).await?;
+    if !page.changes.is_empty() {
+        record_read(
+            &finance,
+            &mut conn,
+            &caller,
+            &person_id,
+            format!("{} changes", page.changes.len()),
+        )
+        .await?;
+    }
+    Ok(json_with_etag(
+        &headers,
+        &ChangesPage {
+            changes: page.changes,
+            cursor: encode_cursor(page.last),
+            more: page.more,
+        },
+    ))
+}
+
+#[utoipa::path(get, path = "/people/{personId}/documents/{documentId}", tag = "documents",
+    security(("accessToken" = [])),
+    params(
+        ("personId" = String, Path, description = "The person's opaque id from /people"),
+        ("documentId" = String, Path, description = "The document's id from the change feed"),
+    ),
+    responses(
+        (status = 200, description = "The document", body = Document),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "No such person or document for this caller (code notFound)", body = ErrorBody),
+    ))]
+pub async fn document(
+    State(finance): State<Finance>,
+    caller: Caller,
+    Path((person_id, document_id)): Path<(String, String)>,
+) -> Result<Json<Document>, Failure> {
+    let mut conn = finance.pool().acquire().await?;
+    if !access::may_see(&mut conn, caller.sub(), &person_id).await? {
+        return Err(Failure::not_found(NO_SUCH_PERSON));
+    }
+    let document = records::document(&mut conn, &person_id, &document_id)
+        .await?
+        .ok_or_else(|| Failure::not_found("We could not find that document."))?;
+    record_read(
+        &finance,
+        &mut conn,
+        &caller,
+        &person_id,
+        format!("document {document_id}"),
+    )
+    .await?;
+    Ok(Json(document))
+}
+
+async fn record_read(
+    finance: &Finance,
+    conn: &mut sqlx::SqliteConnection,
+    caller: &Caller,
+    person_id: &str,
+    detail: String,
+) -> Result<(), Failure> {
+    audit::record(
+        conn,
+        &finance.new_id(),
+        finance.now(),
+        Entry {
+            actor: Actor::Account(caller.sub()),
+            action: Action::DocumentsRead,
+            person_id: Some(person_id),
+            request_id: None,
+            detail: Some(detail),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_anything_else() {
+        for n in [0, 1, 41, i64::MAX] {
+            assert_eq!(decode_cursor(&encode_cursor(n)), Some(n));
+        }
+        assert_eq!(decode_cursor("not a cursor"), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5")), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.-5")), None);
+    }
+}

@@ -1,0 +1,950 @@
+//! The finance team's console: server-rendered pages under `/console`, GOV.UK patterns through
+//! council-kit's layout, usable with the keyboard alone and without JavaScript.
+//!
+//! Reviewers see the queue of requests with how each matches the records, approve, or reject with
+//! a reason. Admins also remove access (with a reason) and read the audit log. Every decision
+//! emails the requester and is written to the audit log in the same transaction as the decision.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{html, Markup};
+
+use council_kit::cookie::{expired_cookie, read_cookie, session_cookie};
+use council_kit::page::{button, csrf_field, FieldError, Input, NavItem, Page};
+
+use crate::access::{self, AccessError, StoredRequest};
+use crate::audit::{self, Action, Actor, Entry};
+use crate::emails;
+use crate::staff::{self, Role, Staff};
+use crate::Finance;
+
+pub const HOME: &str = "/console";
+const SESSION_COOKIE: &str = "cfp_console";
+/// Before sign-in there is no session: the sign-in form's CSRF token is also set in this cookie
+/// and the two must match (double submit).
+const SIGN_IN_COOKIE: &str = "cfp_console_signin";
+
+pub const REJECT_REASONS: [&str; 3] = [
+    "The details you gave do not match our records.",
+    "We could not confirm that you act for this person in a formal role.",
+    "The evidence you gave is not valid or has expired.",
+];
+
+pub const REMOVE_REASONS: [&str; 3] = [
+    "The power of attorney, court order or appointment has ended.",
+    "The person asked us to stop sharing their documents with you.",
+    "You no longer manage the person's Direct Payment.",
+];
+
+pub fn routes(finance: Finance) -> Router {
+    Router::new()
+        .route(HOME, get(queue))
+        .route("/console/sign-in", get(sign_in_form).post(sign_in))
+        .route("/console/sign-out", post(sign_out))
+        .route("/console/requests/{id}", get(request_page))
+        .route("/console/requests/{id}/approve", post(approve))
+        .route("/console/requests/{id}/reject", post(reject))
+        .route("/console/access", get(access_list))
+        .route("/console/access/{id}", get(remove_form))
+        .route("/console/access/{id}/remove", post(remove))
+        .route("/console/audit", get(audit_log))
+        .with_state(finance)
+}
+
+/// A console failure, shown as a page.
+pub enum ConsoleError {
+    SignIn,
+    NotAllowed,
+    NotFound,
+    Csrf,
+    Internal,
+}
+
+impl From<sqlx::Error> for ConsoleError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(error = %error, "console request failed");
+        ConsoleError::Internal
+    }
+}
+
+impl From<staff::StaffError> for ConsoleError {
+    fn from(error: staff::StaffError) -> Self {
+        tracing::error!(error = %error, "console request failed");
+        ConsoleError::Internal
+    }
+}
+
+impl From<crate::records::RecordError> for ConsoleError {
+    fn from(error: crate::records::RecordError) -> Self {
+        tracing::error!(error = %error, "console request failed");
+        ConsoleError::Internal
+    }
+}
+
+struct ErrorPage {
+    finance: Finance,
+    error: ConsoleError,
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match self.error {
+            ConsoleError::SignIn => return Redirect::to("/console/sign-in").into_response(),
+            ConsoleError::NotAllowed => (
+                StatusCode::FORBIDDEN,
+                "You cannot do this",
+                "Only an admin can remove access or read the audit log.",
+            ),
+            ConsoleError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here. It may have been decided already.",
+            ),
+            ConsoleError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Go back, reload the page and try again.",
+            ),
+            ConsoleError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                "Try again later. Nothing was changed.",
+            ),
+        };
+        let page = Page {
+            chrome: self.finance.chrome(),
+            title,
+            errors: &[],
+            navigation: &[],
+            content: html! {
+                h1 class="govuk-heading-l" { (title) }
+                p class="govuk-body" { (text) }
+                p class="govuk-body" { a class="govuk-link" href=(HOME) { "Go to the queue of requests" } }
+            },
+        };
+        let mut response = page.into_response();
+        *response.status_mut() = status;
+        response
+    }
+}
+
+type ConsoleResult = Result<Response, ErrorPage>;
+
+fn fail(finance: &Finance, error: ConsoleError) -> ErrorPage {
+    ErrorPage {
+        finance: finance.clone(),
+        error,
+    }
+}
+
+/// The signed-in staff member and the session's CSRF token.
+async fn signed_in(finance: &Finance, headers: &HeaderMap) -> Result<(Staff, String), ErrorPage> {
+    let token =
+        read_cookie(headers, SESSION_COOKIE).ok_or_else(|| fail(finance, ConsoleError::SignIn))?;
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(finance, e.into()))?;
+    staff::session(&mut conn, token, finance.now())
+        .await
+        .map_err(|e| fail(finance, e.into()))?
+        .ok_or_else(|| fail(finance, ConsoleError::SignIn))
+}
+
+fn check_csrf(
+    finance: &Finance,
+    session_csrf: &str,
+    form: &HashMap<String, String>,
+) -> Result<(), ErrorPage> {
+    council_kit::csrf::verify(
+        session_csrf,
+        form.get(council_kit::csrf::FIELD).map(String::as_str),
+    )
+    .map_err(|_| fail(finance, ConsoleError::Csrf))
+}
+
+fn navigation(staff: &Staff) -> Vec<NavItem> {
+    let mut items = vec![NavItem {
+        label: "Requests to review".into(),
+        href: HOME.into(),
+    }];
+    if staff.role == Role::Admin {
+        items.push(NavItem {
+            label: "People with access".into(),
+            href: "/console/access".into(),
+        });
+        items.push(NavItem {
+            label: "Audit log".into(),
+            href: "/console/audit".into(),
+        });
+    }
+    items
+}
+
+fn render(
+    finance: &Finance,
+    staff: &Staff,
+    csrf: &str,
+    title: &str,
+    errors: &[FieldError],
+    content: Markup,
+) -> Response {
+    let nav = navigation(staff);
+    let page = Page {
+        chrome: finance.chrome(),
+        title,
+        errors,
+        navigation: &nav,
+        content: html! {
+            (content)
+            form method="post" action="/console/sign-out" {
+                (csrf_field(csrf))
+                p class="govuk-body-s" {
+                    "Signed in as " (staff.name) " (" (staff.role.as_str()) "). "
+                    button type="submit" class="govuk-button govuk-button--secondary" { "Sign out" }
+                }
+            }
+        },
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = page.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+fn date_time(at: time::OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[day] [month repr:short] [year], [hour]:[minute]");
+    at.format(format).unwrap_or_default()
+}
+
+fn date(d: time::Date) -> String {
+    let format = time::macros::format_description!("[day] [month repr:long] [year]");
+    d.format(format).unwrap_or_default()
+}
+
+// ---- Sign in and out ----
+
+async fn sign_in_form(State(finance): State<Finance>) -> Response {
+    let token = council_kit::csrf::new_token(finance.rng());
+    let mut response = sign_in_page(&finance, &token, &[], "");
+    set_cookie(
+        &mut response,
+        &session_cookie(
+            SIGN_IN_COOKIE,
+            &token,
+            finance.config().secure_cookies,
+            Some(3600),
+        ),
+    );
+    response
+}
+
+fn sign_in_page(finance: &Finance, csrf: &str, errors: &[FieldError], email: &str) -> Response {
+    let page = Page {
+        chrome: finance.chrome(),
+        title: "Sign in to the finance team console",
+        errors,
+        navigation: &[],
+        content: html! {
+            h1 class="govuk-heading-l" { "Sign in to the finance team console" }
+            p class="govuk-body" { "This is for council staff. People asking to see documents use the Client Finance Portal app." }
+            form method="post" action="/console/sign-in" novalidate {
+                (csrf_field(csrf))
+                (Input::new("email", "Email address").value(email).autocomplete("username").input_type("email").render(errors))
+                (Input::new("password", "Password").autocomplete("current-password").input_type("password").render(errors))
+                (button("Sign in"))
+            }
+        },
+    };
+    let mut response = page.into_response();
+    if !errors.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = header::HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+async fn sign_in(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let cookie = read_cookie(&headers, SIGN_IN_COOKIE).unwrap_or("");
+    check_csrf(&finance, cookie, &form)?;
+    let email = form.get("email").map(|e| e.trim()).unwrap_or("");
+    let password = form.get("password").map(String::as_str).unwrap_or("");
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
+    let Some(member) = staff::check_password(&mut conn, email, password)
+        .await
+        .map_err(|e| fail(&finance, e.into()))?
+    else {
+        let errors = [FieldError::new(
+            "email",
+            "The email address or password is not right.",
+        )];
+        return Ok(sign_in_page(&finance, cookie, &errors, email));
+    };
+    let (token, _) =
+        staff::start_session(&mut conn, &member.staff_id, finance.rng(), finance.now())
+            .await
+            .map_err(|e| fail(&finance, e.into()))?;
+    audit::record(
+        &mut conn,
+        &finance.new_id(),
+        finance.now(),
+        Entry {
+            actor: Actor::Staff(&member.staff_id),
+            action: Action::StaffSignedIn,
+            person_id: None,
+            request_id: None,
+            detail: None,
+        },
+    )
+    .await
+    .map_err(|e| fail(&finance, e.into()))?;
+    let secure = finance.config().secure_cookies;
+    let mut response = Redirect::to(HOME).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    set_cookie(
+        &mut response,
+        &session_cookie(SESSION_COOKIE, &token, secure, None),
+    );
+    set_cookie(&mut response, &expired_cookie(SIGN_IN_COOKIE, secure));
+    Ok(response)
+}
+
+async fn sign_out(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (_, csrf) = signed_in(&finance, &headers).await?;
+    check_csrf(&finance, &csrf, &form)?;
+    if let Some(token) = read_cookie(&headers, SESSION_COOKIE) {
+        let mut conn = finance
+            .pool()
+            .acquire()
+            .await
+            .map_err(|e| fail(&finance, e.into()))?;
+        staff::end_session(&mut conn, token)
+            .await
+            .map_err(|e| fail(&finance, e.into()))?;
+    }
+    let mut response = Redirect::to("/console/sign-in").into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    set_cookie(
+        &mut response,
+        &expired_cookie(SESSION_COOKIE, finance.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+// ---- The queue and one request ----
+
+async fn queue(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
+    let pending = access::list_in_state(&mut conn, "pending")
+        .await
+        .map_err(|e| fail(&finance, access_error(e)))?;
+    let mut rows = Vec::with_capacity(pending.len());
+    for request in &pending {
+        let matched = access::match_person(&mut conn, &request.person)
+            .await
+            .map_err(|e| fail(&finance, access_error(e)))?;
+        rows.push((request, matched));
+    }
+    let banner = query.get("done").map(|done| match done.as_str() {
+        "approved" => "The request was approved and the requester was emailed.",
+        "rejected" => "The request was rejected and the requester was emailed the reason.",
+        "removed" => "Access was removed and the requester was emailed the reason.",
+        _ => "Done.",
+    });
+    let mail_failed = query.get("mail").is_some_and(|m| m == "failed");
+    Ok(render(
+        &finance,
+        &staff,
+        &csrf,
+        "Requests to review",
+        &[],
+        html! {
+            @if let Some(banner) = banner {
+                div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" {
+                    div class="govuk-notification-banner__header" {
+                        h2 class="govuk-notification-banner__title" id="done-title" { "Success" }
+                    }
+                    div class="govuk-notification-banner__content" {
+                        p class="govuk-notification-banner__heading" { (banner) }
+                        @if mail_failed {
+                            p class="govuk-body" { "But the email could not be sent. Please contact the requester another way." }
+                        }
+                    }
+                }
+            }
+            h1 class="govuk-heading-l" { "Requests to review" }
+            @if rows.is_empty() {
+                p class="govuk-body" { "There are no requests waiting for review." }
+            } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { (rows.len()) " waiting, oldest first" }
+                    thead class="govuk-table__head" {
+                        tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Person" }
+                            th scope="col" class="govuk-table__header" { "Requested by" }
+                            th scope="col" class="govuk-table__header" { "Role" }
+                            th scope="col" class="govuk-table__header" { "Match" }
+                            th scope="col" class="govuk-table__header" { "Sent" }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for (request, matched) in &rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" {
+                                    a class="govuk-link" href={ "/console/requests/" (request.request_id) } {
+                                        "Review " span class="govuk-visually-hidden" { "the request for " } (request.person_name())
+                                    }
+                                }
+                                td class="govuk-table__cell" { (request.requester_name) }
+                                td class="govuk-table__cell" { (request.relationship.label()) }
+                                td class="govuk-table__cell" { (match_tag(matched)) }
+                                td class="govuk-table__cell" { (date_time(request.submitted_at)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn access_error(error: AccessError) -> ConsoleError {
+    match error {
+        AccessError::NotFound => ConsoleError::NotFound,
+        AccessError::Record(e) => e.into(),
+        other => {
+            tracing::error!(error = %other, "console request failed");
+            ConsoleError::Internal
+        }
+    }
+}
+
+fn match_tag(matched: &access::MatchResult) -> Markup {
+    let (class, text) = match (&matched.candidate, matched.is_exact()) {
+        (None, _) => ("govuk-tag govuk-tag--red", "No match"),
+        (Some(_), true) => ("govuk-tag govuk-tag--green", "Full match"),
+        (Some(_), false) => ("govuk-tag govuk-tag--yellow", "Partial match"),
+    };
+    html! { strong class=(class) { (text) } }
+}
+
+async fn load_request(finance: &Finance, id: &str) -> Result<StoredRequest, ErrorPage> {
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(finance, e.into()))?;
+    access::get(&mut conn, id)
+        .await
+        .map_err(|e| fail(finance, access_error(e)))?
+        .ok_or_else(|| fail(finance, ConsoleError::NotFound))
+}
+
+async fn request_page(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    let request = load_request(&finance, &id).await?;
+    request_view(&finance, &staff, &csrf, &request, &[], None).await
+}
+
+async fn request_view(
+    finance: &Finance,
+    staff: &Staff,
+    csrf: &str,
+    request: &StoredRequest,
+    errors: &[FieldError],
+    chosen_reason: Option<&str>,
+) -> ConsoleResult {
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(finance, e.into()))?;
+    let matched = access::match_person(&mut conn, &request.person)
+        .await
+        .map_err(|e| fail(finance, access_error(e)))?;
+    let pending = request.state == cfp_domain::AccessRequestState::Pending;
+    let p = &request.person;
+    let title = format!("Request for {}", request.person_name());
+    Ok(render(
+        finance,
+        staff,
+        csrf,
+        &title,
+        errors,
+        html! {
+            span class="govuk-caption-l" { (request.relationship.label()) }
+            h1 class="govuk-heading-l" { (title) }
+            p class="govuk-body" { strong class="govuk-tag" { (request.state.label()) } }
+            h2 class="govuk-heading-m" { "What the requester told us" }
+            dl class="govuk-summary-list" {
+                (row("Requested by", &format!("{} ({})", request.requester_name, request.requester_email)))
+                (row("Role", request.relationship.label()))
+                (row("Evidence", request.evidence.as_deref().unwrap_or("None given")))
+                (row("Name", &request.person_name()))
+                (row("Date of birth", &date(p.date_of_birth)))
+                (row("Postcode", p.postcode.as_str()))
+                (row("Client ID", p.client_id.as_ref().map(|c| c.as_str()).unwrap_or("Not given")))
+                (row("Sent", &date_time(request.submitted_at)))
+            }
+            h2 class="govuk-heading-m" { "How this matches our records" }
+            p class="govuk-body" { (match_tag(&matched)) " " (matched.summary()) }
+            @if let Some(record) = &matched.candidate {
+                dl class="govuk-summary-list" {
+                    (row("Name on record", &record.full_name()))
+                    (row("Date of birth on record", &date(record.date_of_birth)))
+                    (row("Postcode on record", record.postcode.as_str()))
+                    (row("Client ID on record", record.client_id.as_str()))
+                }
+            }
+            @if pending {
+                @if matched.candidate.is_some() {
+                    h2 class="govuk-heading-m" { "Approve" }
+                    form method="post" action={ "/console/requests/" (request.request_id) "/approve" } {
+                        (csrf_field(csrf))
+                        (button("Approve access"))
+                    }
+                } @else {
+                    p class="govuk-body" { "There is no matching record, so this request cannot be approved." }
+                }
+                h2 class="govuk-heading-m" { "Reject" }
+                form method="post" action={ "/console/requests/" (request.request_id) "/reject" } novalidate {
+                    (csrf_field(csrf))
+                    (reason_fields("reason", "Why is the request rejected?", &REJECT_REASONS, errors, chosen_reason))
+                    button type="submit" class="govuk-button govuk-button--warning" { "Reject request" }
+                }
+            }
+        },
+    ))
+}
+
+fn row(key: &str, value: &str) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+        }
+    }
+}
+
+/// Radios for the standard reasons plus "Another reason", and a text area for details.
+fn reason_fields(
+    name: &'static str,
+    legend: &str,
+    reasons: &[&str],
+    errors: &[FieldError],
+    chosen: Option<&str>,
+) -> Markup {
+    let error = errors.iter().find(|e| e.field == name);
+    let details_error = errors.iter().find(|e| e.field == "details");
+    html! {
+        div class=(group_class(error.is_some())) {
+            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{name}-error"))] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(error) = error {
+                    p id={ (name) "-error" } class="govuk-error-message" {
+                        span class="govuk-visually-hidden" { "Error:" } " " (error.message)
+                    }
+                }
+                div class="govuk-radios" {
+                    @for (index, reason) in reasons.iter().enumerate() {
+                        @let id = if index == 0 { name.to_string() } else { format!("{name}-{index}") };
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(id) name=(name) type="radio" value=(index)
+                                checked[chosen == Some(index.to_string().as_str())];
+                            label class="govuk-label govuk-radios__label" for=(id) { (reason) }
+                        }
+                    }
+                    div class="govuk-radios__item" {
+                        input class="govuk-radios__input" id={ (name) "-other" } name=(name) type="radio" value="other"
+                            checked[chosen == Some("other")];
+                        label class="govuk-label govuk-radios__label" for={ (name) "-other" } { "Another reason (write it below)" }
+                    }
+                }
+            }
+        }
+        div class=(group_class(details_error.is_some())) {
+            label class="govuk-label" for="details" { "Details for the requester" }
+            div id="details-hint" class="govuk-hint" { "Optional, unless you chose another reason. The requester reads this in the email." }
+            @if let Some(error) = details_error {
+                p id="details-error" class="govuk-error-message" {
+                    span class="govuk-visually-hidden" { "Error:" } " " (error.message)
+                }
+            }
+            textarea class="govuk-textarea" id="details" name="details" rows="3" aria-describedby="details-hint" {}
+        }
+    }
+}
+
+fn group_class(has_error: bool) -> &'static str {
+    if has_error {
+        "govuk-form-group govuk-form-group--error"
+    } else {
+        "govuk-form-group"
+    }
+}
+
+/// The reason text from the form, or the errors to show.
+fn chosen_reason(
+    reasons: &[&str],
+    form: &HashMap<String, String>,
+    field: &'static str,
+) -> Result<String, Vec<FieldError>> {
+    let details = form.get("details").map(|d| d.trim()).unwrap_or("");
+    match form.get(field).map(String::as_str) {
+        Some("other") if details.is_empty() => Err(vec![FieldError::new(
+            "details",
+            "Write the reason the requester will read.",
+        )]),
+        Some("other") => Ok(details.to_owned()),
+        Some(index) => match index.parse::<usize>().ok().and_then(|i| reasons.get(i)) {
+            Some(reason) if details.is_empty() => Ok((*reason).to_owned()),
+            Some(reason) => Ok(format!("{reason} {details}")),
+            None => Err(vec![FieldError::new(field, "Choose a reason.")]),
+        },
+        None => Err(vec![FieldError::new(field, "Choose a reason.")]),
+    }
+}
+
+// ---- Decisions ----
+
+enum Decision {
+    Approve,
+    Reject(String),
+    Remove(String),
+}
+
+/// Makes the decision and its audit entry in one transaction, then emails the requester.
+/// Returns whether the email was sent.
+async fn decide(
+    finance: &Finance,
+    staff: &Staff,
+    request_id: &str,
+    decision: Decision,
+) -> Result<bool, ErrorPage> {
+    let now = finance.now();
+    let mut tx = finance
+        .pool()
+        .begin()
+        .await
+        .map_err(|e| fail(finance, e.into()))?;
+    let (result, action, reason) = match &decision {
+        Decision::Approve => (
+            access::approve(&mut tx, request_id, &staff.staff_id, now).await,
+            Action::RequestApproved,
+            None,
+        ),
+        Decision::Reject(reason) => (
+            access::reject(&mut tx, request_id, &staff.staff_id, reason, now).await,
+            Action::RequestRejected,
+            Some(reason.clone()),
+        ),
+        Decision::Remove(reason) => (
+            access::remove(&mut tx, request_id, &staff.staff_id, reason, now).await,
+            Action::AccessRemoved,
+            Some(reason.clone()),
+        ),
+    };
+    let request = match result {
+        Ok(request) => request,
+        // Someone else decided it first, or it cannot be decided this way.
+        Err(AccessError::Transition(_)) | Err(AccessError::NoMatchingRecord) => {
+            return Err(fail(finance, ConsoleError::NotFound))
+        }
+        Err(error) => return Err(fail(finance, access_error(error))),
+    };
+    audit::record(
+        &mut tx,
+        &finance.new_id(),
+        now,
+        Entry {
+            actor: Actor::Staff(&staff.staff_id),
+            action,
+            person_id: request.person_id.as_deref(),
+            request_id: Some(request_id),
+            detail: reason,
+        },
+    )
+    .await
+    .map_err(|e| fail(finance, e.into()))?;
+    tx.commit().await.map_err(|e| fail(finance, e.into()))?;
+    let council = &finance.config().council_name;
+    let email = match &decision {
+        Decision::Approve => emails::approved(council, &request),
+        Decision::Reject(reason) => emails::rejected(council, &request, reason),
+        Decision::Remove(reason) => emails::removed(council, &request, reason),
+    };
+    Ok(finance.mailer().send(&email).await.is_ok())
+}
+
+fn done(what: &str, mailed: bool) -> Response {
+    let target = if mailed {
+        format!("{HOME}?done={what}")
+    } else {
+        format!("{HOME}?done={what}&mail=failed")
+    };
+    let mut response = Redirect::to(&target).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response
+}
+
+async fn approve(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    check_csrf(&finance, &csrf, &form)?;
+    let mailed = decide(&finance, &staff, &id, Decision::Approve).await?;
+    Ok(done("approved", mailed))
+}
+
+async fn reject(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    check_csrf(&finance, &csrf, &form)?;
+    match chosen_reason(&REJECT_REASONS, &form, "reason") {
+        Ok(reason) => {
+            let mailed = decide(&finance, &staff, &id, Decision::Reject(reason)).await?;
+            Ok(done("rejected", mailed))
+        }
+        Err(errors) => {
+            let request = load_request(&finance, &id).await?;
+            let chosen = form.get("reason").map(String::as_str);
+            request_view(&finance, &staff, &csrf, &request, &errors, chosen).await
+        }
+    }
+}
+
+// ---- Access that was given, and removing it (admins) ----
+
+fn admin_only(finance: &Finance, staff: &Staff) -> Result<(), ErrorPage> {
+    if staff.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(fail(finance, ConsoleError::NotAllowed))
+    }
+}
+
+async fn access_list(State(finance): State<Finance>, headers: HeaderMap) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    admin_only(&finance, &staff)?;
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
+    let approved = access::list_in_state(&mut conn, "approved")
+        .await
+        .map_err(|e| fail(&finance, access_error(e)))?;
+    Ok(render(
+        &finance,
+        &staff,
+        &csrf,
+        "People with access",
+        &[],
+        html! {
+            h1 class="govuk-heading-l" { "People with access" }
+            @if approved.is_empty() {
+                p class="govuk-body" { "Nobody has been given access yet." }
+            } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Approved requests" }
+                    thead class="govuk-table__head" {
+                        tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Person" }
+                            th scope="col" class="govuk-table__header" { "Who has access" }
+                            th scope="col" class="govuk-table__header" { "Role" }
+                            th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for request in &approved {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (request.person_name()) }
+                                td class="govuk-table__cell" { (request.requester_name) }
+                                td class="govuk-table__cell" { (request.relationship.label()) }
+                                td class="govuk-table__cell" {
+                                    a class="govuk-link" href={ "/console/access/" (request.request_id) } {
+                                        "Remove access" span class="govuk-visually-hidden" { " of " (request.requester_name) " to " (request.person_name()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+async fn remove_form(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    admin_only(&finance, &staff)?;
+    let request = load_request(&finance, &id).await?;
+    remove_view(&finance, &staff, &csrf, &request, &[], None)
+}
+
+fn remove_view(
+    finance: &Finance,
+    staff: &Staff,
+    csrf: &str,
+    request: &StoredRequest,
+    errors: &[FieldError],
+    chosen: Option<&str>,
+) -> ConsoleResult {
+    if !request.state.grants_access() {
+        return Err(fail(finance, ConsoleError::NotFound));
+    }
+    let title = format!(
+        "Remove {}'s access to {}",
+        request.requester_name,
+        request.person_name()
+    );
+    Ok(render(
+        finance,
+        staff,
+        csrf,
+        &title,
+        errors,
+        html! {
+            h1 class="govuk-heading-l" { (title) }
+            div class="govuk-warning-text" {
+                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                strong class="govuk-warning-text__text" {
+                    span class="govuk-visually-hidden" { "Warning" }
+                    "They will no longer see this person's documents, and we will email them the reason."
+                }
+            }
+            form method="post" action={ "/console/access/" (request.request_id) "/remove" } novalidate {
+                (csrf_field(csrf))
+                (reason_fields("reason", "Why is access being removed?", &REMOVE_REASONS, errors, chosen))
+                button type="submit" class="govuk-button govuk-button--warning" { "Remove access" }
+            }
+        },
+    ))
+}
+
+async fn remove(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    check_csrf(&finance, &csrf, &form)?;
+    admin_only(&finance, &staff)?;
+    match chosen_reason(&REMOVE_REASONS, &form, "reason") {
+        Ok(reason) => {
+            let mailed = decide(&finance, &staff, &id, Decision::Remove(reason)).await?;
+            Ok(done("removed", mailed))
+        }
+        Err(errors) => {
+            let request = load_request(&finance, &id).await?;
+            remove_view(
+                &finance,
+                &staff,
+                &csrf,
+                &request,
+                &errors,
+                form.get("reason").map(String::as_str),
+            )
+        }
+    }
+}
+
+async fn audit_log(State(finance): State<Finance>, headers: HeaderMap) -> ConsoleResult {
+    let (staff, csrf) = signed_in(&finance, &headers).await?;
+    admin_only(&finance, &staff)?;
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
+    let entries = audit::recent(&mut conn, 200)
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
+    Ok(render(
+        &finance,
+        &staff,
+        &csrf,
+        "Audit log",
+        &[],
+        html! {
+            h1 class="govuk-heading-l" { "Audit log" }
+            p class="govuk-body" { "The latest 200 entries, newest first. People are shown by their ids." }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Who did what, and when" }
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "When" }
+                        th scope="col" class="govuk-table__header" { "Who" }
+                        th scope="col" class="govuk-table__header" { "What" }
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "Details" }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for entry in &entries {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (date_time(entry.at)) }
+                            td class="govuk-table__cell" { (entry.actor) }
+                            td class="govuk-table__cell" { (entry.action) }
+                            td class="govuk-table__cell" { (entry.person_id.as_deref().unwrap_or("")) }
+                            td class="govuk-table__cell" { (entry.detail.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}

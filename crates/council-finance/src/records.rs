@@ -1,0 +1,587 @@
+//! People and their published documents, change numbers, and the change feed.
+//!
+//! Every write that changes what a client would see takes the next change number from one
+//! counter row, inside the writer's transaction, and stamps it on the document. A person's feed
+//! is their documents ordered by change number: a client that remembers the last number it saw
+//! gets exactly what changed since, each document once, in its latest state (withdrawn documents
+//! stay as tombstones so the client learns to delete them).
+
+use std::collections::HashMap;
+
+use cfp_domain::{
+    ClientId, DocumentKind, LineKind, Money, Postcode, RemittanceAdvice, RemittanceHeader,
+    RemittanceLine,
+};
+use council_api::{Document, DocumentChange, ImportPerson};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use time::{Date, OffsetDateTime};
+
+/// Dates are stored as ISO text (`2026-03-01`), which sorts and reads the same in any database.
+const ISO_DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("Advice {reference} already belongs to another client, so it cannot be moved to client {client_id}.")]
+    ReferenceBelongsToAnotherPerson {
+        reference: String,
+        client_id: String,
+    },
+    #[error("There is no published advice with reference {0} to withdraw.")]
+    UnknownReference(String),
+    /// Stored data that no longer passes the domain's checks: a bug or damage, never shown as is.
+    #[error("a stored record could not be read")]
+    Damaged,
+}
+
+pub fn format_date(date: Date) -> String {
+    date.format(ISO_DATE).expect("ISO dates always format")
+}
+
+pub fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text.trim(), ISO_DATE).ok()
+}
+
+fn timestamp(seconds: i64) -> Result<OffsetDateTime, RecordError> {
+    OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| RecordError::Damaged)
+}
+
+pub fn line_kind_from_code(code: &str) -> Option<LineKind> {
+    LineKind::ALL.into_iter().find(|kind| kind.code() == code)
+}
+
+fn kind_to_db(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::RemittanceAdvice => "remittanceAdvice",
+        DocumentKind::DeferredPaymentStatement => "deferredPaymentStatement",
+        DocumentKind::FinancialAssessmentResult => "financialAssessmentResult",
+    }
+}
+
+fn kind_from_db(text: &str) -> Result<DocumentKind, RecordError> {
+    DocumentKind::ALL
+        .into_iter()
+        .find(|kind| kind_to_db(*kind) == text)
+        .ok_or(RecordError::Damaged)
+}
+
+/// A person as the council holds them. `Debug` is hand-written: personal data never reaches logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    pub person_id: String,
+    pub client_id: ClientId,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Date,
+    pub address: String,
+    pub postcode: Postcode,
+}
+
+impl std::fmt::Debug for PersonRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRecord")
+            .field("person_id", &self.person_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PersonRecord {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    fn from_row(row: &SqliteRow) -> Result<Self, RecordError> {
+        let client_id: String = row.get("client_id");
+        let date_of_birth: String = row.get("date_of_birth");
+        let postcode: String = row.get("postcode");
+        Ok(Self {
+            person_id: row.get("person_id"),
+            client_id: client_id.parse().map_err(|_| RecordError::Damaged)?,
+            given_name: row.get("given_name"),
+            family_name: row.get("family_name"),
+            date_of_birth: parse_date(&date_of_birth).ok_or(RecordError::Damaged)?,
+            address: row.get("address"),
+            postcode: postcode.parse().map_err(|_| RecordError::Damaged)?,
+        })
+    }
+}
+
+const PERSON_COLUMNS: &str =
+    "person_id, client_id, given_name, family_name, date_of_birth, address, postcode";
+
+pub async fn person(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+) -> Result<Option<PersonRecord>, RecordError> {
+    let row = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM finance_people WHERE person_id = ?"
+    ))
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(PersonRecord::from_row).transpose()
+}
+
+pub async fn person_by_client_id(
+    conn: &mut SqliteConnection,
+    client_id: &ClientId,
+) -> Result<Option<PersonRecord>, RecordError> {
+    let row = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM finance_people WHERE client_id = ?"
+    ))
+    .bind(client_id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(PersonRecord::from_row).transpose()
+}
+
+/// People born on `date_of_birth`: the candidates when a requester does not know the client ID.
+pub async fn people_born_on(
+    conn: &mut SqliteConnection,
+    date_of_birth: Date,
+) -> Result<Vec<PersonRecord>, RecordError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM finance_people WHERE date_of_birth = ? ORDER BY client_id"
+    ))
+    .bind(format_date(date_of_birth))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(PersonRecord::from_row).collect()
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// Adds the person, or updates their details; matched by client ID. Returns the person's id.
+pub async fn upsert_person(
+    conn: &mut SqliteConnection,
+    person: &ImportPerson,
+    new_id: impl FnOnce() -> String,
+    now: OffsetDateTime,
+) -> Result<(String, Outcome), RecordError> {
+    let dob = format_date(person.date_of_birth);
+    if let Some(existing) = person_by_client_id(conn, &person.client_id).await? {
+        let same = existing.given_name == person.given_name
+            && existing.family_name == person.family_name
+            && existing.date_of_birth == person.date_of_birth
+            && existing.address == person.address
+            && existing.postcode == person.postcode;
+        if same {
+            return Ok((existing.person_id, Outcome::Unchanged));
+        }
+        sqlx::query(
+            "UPDATE finance_people SET given_name = ?, family_name = ?, date_of_birth = ?, \
+             address = ?, postcode = ?, updated_at = ? WHERE person_id = ?",
+        )
+        .bind(&person.given_name)
+        .bind(&person.family_name)
+        .bind(&dob)
+        .bind(&person.address)
+        .bind(person.postcode.as_str())
+        .bind(now.unix_timestamp())
+        .bind(&existing.person_id)
+        .execute(conn)
+        .await?;
+        return Ok((existing.person_id, Outcome::Updated));
+    }
+    let person_id = new_id();
+    sqlx::query(
+        "INSERT INTO finance_people (person_id, client_id, given_name, family_name, date_of_birth, \
+         address, postcode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&person_id)
+    .bind(person.client_id.as_str())
+    .bind(&person.given_name)
+    .bind(&person.family_name)
+    .bind(&dob)
+    .bind(&person.address)
+    .bind(person.postcode.as_str())
+    .bind(now.unix_timestamp())
+    .bind(now.unix_timestamp())
+    .execute(conn)
+    .await?;
+    Ok((person_id, Outcome::Added))
+}
+
+/// Starts a transaction that will write, taking the write lock at once. SQLite would otherwise
+/// start it as a reader and refuse to upgrade it if another writer committed meanwhile ("database
+/// is locked"); on PostgreSQL the same statement locks the counter row, so writers queue politely.
+pub async fn begin_write(
+    pool: &sqlx::SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE finance_counters SET value = value WHERE name = 'change'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// The next change number. Must run inside the transaction that makes the change.
+async fn next_change_number(conn: &mut SqliteConnection) -> Result<i64, RecordError> {
+    let value: i64 = sqlx::query_scalar(
+        "UPDATE finance_counters SET value = value + 1 WHERE name = 'change' RETURNING value",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(value)
+}
+
+/// The highest change number handed out so far.
+pub async fn latest_change_number(conn: &mut SqliteConnection) -> Result<i64, RecordError> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM finance_counters WHERE name = 'change'")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// A fingerprint of an advice's content: the same advice imported twice has the same hash.
+fn content_hash(advice: &RemittanceAdvice) -> String {
+    let canonical = serde_json::to_vec(advice).expect("an advice always serialises");
+    council_kit::secret::sha256_base64url(&canonical)
+}
+
+/// Publishes an advice for the person, or corrects the one with the same reference. Publishing
+/// the same content again changes nothing (and takes no change number).
+pub async fn publish_remittance(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+    advice: &RemittanceAdvice,
+    new_id: impl FnOnce() -> String,
+    now: OffsetDateTime,
+) -> Result<Outcome, RecordError> {
+    let header = advice.header();
+    let hash = content_hash(advice);
+    let existing = sqlx::query(
+        "SELECT document_id, person_id, content_hash, version, withdrawn FROM finance_documents \
+         WHERE reference = ?",
+    )
+    .bind(&header.reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(existing) = existing else {
+        let document_id = new_id();
+        let change = next_change_number(conn).await?;
+        sqlx::query(
+            "INSERT INTO finance_documents (document_id, person_id, kind, reference, version, \
+             published_at, content_hash, change_number, withdrawn) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        )
+        .bind(&document_id)
+        .bind(person_id)
+        .bind(kind_to_db(DocumentKind::RemittanceAdvice))
+        .bind(&header.reference)
+        .bind(now.unix_timestamp())
+        .bind(&hash)
+        .bind(change)
+        .bind(false)
+        .execute(&mut *conn)
+        .await?;
+        insert_remittance_body(conn, &document_id, advice).await?;
+        return Ok(Outcome::Added);
+    };
+    let document_id: String = existing.get("document_id");
+    let owner: String = existing.get("person_id");
+    if owner != person_id {
+        return Err(RecordError::ReferenceBelongsToAnotherPerson {
+            reference: header.reference.clone(),
+            client_id: header.client_id.to_string(),
+        });
+    }
+    let withdrawn: bool = existing.get("withdrawn");
+    let stored_hash: String = existing.get("content_hash");
+    if !withdrawn && stored_hash == hash {
+        return Ok(Outcome::Unchanged);
+    }
+    let version: i64 = existing.get("version");
+    let change = next_change_number(conn).await?;
+    sqlx::query(
+        "UPDATE finance_documents SET version = ?, published_at = ?, content_hash = ?, \
+         change_number = ?, withdrawn = ? WHERE document_id = ?",
+    )
+    .bind(version + 1)
+    .bind(now.unix_timestamp())
+    .bind(&hash)
+    .bind(change)
+    .bind(false)
+    .bind(&document_id)
+    .execute(&mut *conn)
+    .await?;
+    delete_remittance_body(conn, &document_id).await?;
+    insert_remittance_body(conn, &document_id, advice).await?;
+    Ok(Outcome::Updated)
+}
+
+/// Withdraws a published advice: clients get a removal. Returns false if it was already withdrawn.
+pub async fn withdraw_remittance(
+    conn: &mut SqliteConnection,
+    reference: &str,
+) -> Result<bool, RecordError> {
+    let row =
+        sqlx::query("SELECT document_id, withdrawn FROM finance_documents WHERE reference = ?")
+            .bind(reference)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| RecordError::UnknownReference(reference.to_owned()))?;
+    if row.get::<bool, _>("withdrawn") {
+        return Ok(false);
+    }
+    let document_id: String = row.get("document_id");
+    let change = next_change_number(conn).await?;
+    sqlx::query(
+        "UPDATE finance_documents SET withdrawn = ?, change_number = ? WHERE document_id = ?",
+    )
+    .bind(true)
+    .bind(change)
+    .bind(&document_id)
+    .execute(&mut *conn)
+    .await?;
+    // Keep nothing of a withdrawn advice but its tombstone.
+    delete_remittance_body(conn, &document_id).await?;
+    Ok(true)
+}
+
+async fn delete_remittance_body(
+    conn: &mut SqliteConnection,
+    document_id: &str,
+) -> Result<(), RecordError> {
+    sqlx::query("DELETE FROM finance_remittance_lines WHERE document_id = ?")
+        .bind(document_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM finance_remittances WHERE document_id = ?")
+        .bind(document_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_remittance_body(
+    conn: &mut SqliteConnection,
+    document_id: &str,
+    advice: &RemittanceAdvice,
+) -> Result<(), RecordError> {
+    let h = advice.header();
+    sqlx::query(
+        "INSERT INTO finance_remittances (document_id, client_name, payee, period_from, period_to, \
+         finalised_on, payment_date, net_pence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(document_id)
+    .bind(&h.client_name)
+    .bind(&h.payee)
+    .bind(format_date(h.period_from))
+    .bind(format_date(h.period_to))
+    .bind(format_date(h.finalised_on))
+    .bind(format_date(h.payment_date))
+    .bind(advice.net_amount().pence())
+    .execute(&mut *conn)
+    .await?;
+    for (index, line) in advice.lines().iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO finance_remittance_lines (document_id, line_no, kind, description, \
+             amount_pence, weekly_rate_pence, days, council_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(document_id)
+        .bind(index as i64 + 1)
+        .bind(line.kind.code())
+        .bind(&line.description)
+        .bind(line.amount.pence())
+        .bind(line.weekly_rate.map(Money::pence))
+        .bind(line.days.map(i64::from))
+        .bind(&line.council_note)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One page of a person's feed: documents changed after `after`, oldest change first.
+pub struct FeedPage {
+    pub changes: Vec<DocumentChange>,
+    /// The change number of the last change in the page (or `after` when the page is empty).
+    pub last: i64,
+    pub more: bool,
+}
+
+const DOCUMENT_SELECT: &str = "SELECT d.document_id, d.kind, d.reference, d.version, \
+     d.published_at, d.change_number, d.withdrawn, p.client_id, r.client_name, r.payee, \
+     r.period_from, r.period_to, r.finalised_on, r.payment_date, r.net_pence \
+     FROM finance_documents d JOIN finance_people p ON p.person_id = d.person_id \
+     LEFT JOIN finance_remittances r ON r.document_id = d.document_id";
+
+pub async fn feed_page(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+    after: i64,
+    limit: u32,
+) -> Result<FeedPage, RecordError> {
+    let rows = sqlx::query(&format!(
+        "{DOCUMENT_SELECT} WHERE d.person_id = ? AND d.change_number > ? \
+         ORDER BY d.change_number LIMIT ?"
+    ))
+    .bind(person_id)
+    .bind(after)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let Some(last_row) = rows.last() else {
+        return Ok(FeedPage {
+            changes: Vec::new(),
+            last: after,
+            more: false,
+        });
+    };
+    let last: i64 = last_row.get("change_number");
+    let mut lines = lines_between(conn, person_id, after, last).await?;
+    let changes = rows
+        .iter()
+        .map(|row| {
+            let document_id: String = row.get("document_id");
+            if row.get::<bool, _>("withdrawn") {
+                Ok(DocumentChange::Remove { document_id })
+            } else {
+                let lines = lines.remove(&document_id).unwrap_or_default();
+                Ok(DocumentChange::Upsert {
+                    document: document_from_row(row, lines)?,
+                })
+            }
+        })
+        .collect::<Result<_, RecordError>>()?;
+    Ok(FeedPage {
+        changes,
+        last,
+        more,
+    })
+}
+
+/// One published (not withdrawn) document of the person.
+pub async fn document(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+    document_id: &str,
+) -> Result<Option<Document>, RecordError> {
+    let row = sqlx::query(&format!(
+        "{DOCUMENT_SELECT} WHERE d.person_id = ? AND d.document_id = ? AND d.withdrawn = ?"
+    ))
+    .bind(person_id)
+    .bind(document_id)
+    .bind(false)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT document_id, kind, description, amount_pence, weekly_rate_pence, days, council_note \
+         FROM finance_remittance_lines WHERE document_id = ? ORDER BY line_no",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let lines = rows.iter().map(line_from_row).collect::<Result<_, _>>()?;
+    document_from_row(&row, lines).map(Some)
+}
+
+/// Lines of the person's documents whose change number is in `(after, last]`, by document.
+async fn lines_between(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+    after: i64,
+    last: i64,
+) -> Result<HashMap<String, Vec<RemittanceLine>>, RecordError> {
+    let rows = sqlx::query(
+        "SELECT l.document_id, l.kind, l.description, l.amount_pence, l.weekly_rate_pence, \
+         l.days, l.council_note FROM finance_remittance_lines l \
+         JOIN finance_documents d ON d.document_id = l.document_id \
+         WHERE d.person_id = ? AND d.change_number > ? AND d.change_number <= ? \
+         ORDER BY l.document_id, l.line_no",
+    )
+    .bind(person_id)
+    .bind(after)
+    .bind(last)
+    .fetch_all(conn)
+    .await?;
+    let mut by_document: HashMap<String, Vec<RemittanceLine>> = HashMap::new();
+    for row in &rows {
+        by_document
+            .entry(row.get("document_id"))
+            .or_default()
+            .push(line_from_row(row)?);
+    }
+    Ok(by_document)
+}
+
+fn line_from_row(row: &SqliteRow) -> Result<RemittanceLine, RecordError> {
+    let kind: String = row.get("kind");
+    let days: Option<i64> = row.get("days");
+    Ok(RemittanceLine {
+        kind: line_kind_from_code(&kind).ok_or(RecordError::Damaged)?,
+        description: row.get("description"),
+        amount: Money::from_pence(row.get("amount_pence")),
+        weekly_rate: row
+            .get::<Option<i64>, _>("weekly_rate_pence")
+            .map(Money::from_pence),
+        days: days
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|_| RecordError::Damaged)?,
+        council_note: row.get("council_note"),
+    })
+}
+
+fn document_from_row(row: &SqliteRow, lines: Vec<RemittanceLine>) -> Result<Document, RecordError> {
+    let kind = kind_from_db(row.get("kind"))?;
+    let version: i64 = row.get("version");
+    let remittance = match kind {
+        DocumentKind::RemittanceAdvice => Some(remittance_from_row(row, lines)?),
+        _ => None,
+    };
+    Ok(Document {
+        document_id: row.get("document_id"),
+        kind,
+        version: u32::try_from(version).map_err(|_| RecordError::Damaged)?,
+        published_at: timestamp(row.get("published_at"))?,
+        remittance,
+    })
+}
+
+fn remittance_from_row(
+    row: &SqliteRow,
+    lines: Vec<RemittanceLine>,
+) -> Result<RemittanceAdvice, RecordError> {
+    let date = |column: &str| -> Result<Date, RecordError> {
+        let text: Option<String> = row.get(column);
+        text.as_deref()
+            .and_then(parse_date)
+            .ok_or(RecordError::Damaged)
+    };
+    let client_id: String = row.get("client_id");
+    let client_name: Option<String> = row.get("client_name");
+    let payee: Option<String> = row.get("payee");
+    let net: Option<i64> = row.get("net_pence");
+    let header = RemittanceHeader {
+        reference: row.get("reference"),
+        client_id: client_id.parse().map_err(|_| RecordError::Damaged)?,
+        client_name: client_name.ok_or(RecordError::Damaged)?,
+        payee: payee.ok_or(RecordError::Damaged)?,
+        period_from: date("period_from")?,
+        period_to: date("period_to")?,
+        finalised_on: date("finalised_on")?,
+        payment_date: date("payment_date")?,
+    };
+    RemittanceAdvice::new(
+        header,
+        lines,
+        Money::from_pence(net.ok_or(RecordError::Damaged)?),
+    )
+    .map_err(|_| RecordError::Damaged)
+}

@@ -1,0 +1,253 @@
+//! The whole journey over real HTTP with real SMTP: a person creates an account and confirms
+//! their email, the app signs them in (code + PKCE) and asks for access as an attorney, a staff
+//! member approves it through the console's forms, the approval email arrives, the documents
+//! appear in the change feed, a later import is seen as a change, and removing access (with a
+//! reason, emailed) removes the person and their documents from what the user can see.
+
+mod support;
+
+use council_api::{AccessRequest, DocumentChange, PeopleList};
+use council_finance::staff::Role;
+use council_kit::secret::{random_token, sha256_base64url, OsRandomness};
+use reqwest::StatusCode;
+use support::*;
+
+/// Signs a new person up and in through the identity provider's own pages and token endpoint,
+/// as the desktop app and the system browser do. Returns the access token.
+async fn sign_up_through_the_app(council: &Council, email: &str) -> String {
+    let verifier = random_token(&OsRandomness);
+    let challenge = sha256_base64url(verifier.as_bytes());
+    let state = random_token(&OsRandomness);
+    let browser = council.browser();
+    let authorize = format!(
+        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={REDIRECT_URI}\
+         &scope=openid%20email%20profile&state={state}&nonce=n1&code_challenge={challenge}\
+         &code_challenge_method=S256&prompt=create"
+    );
+    let response = browser
+        .client
+        .get(browser.url(&authorize))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = browser
+        .submit(
+            "/create-account",
+            "/create-account",
+            &[
+                ("given_name", "Ruth"),
+                ("family_name", "Adeyemi"),
+                ("address", "5 Foregate Street\nWorcester"),
+                ("postcode", "WR1 1DB"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/confirm-email");
+    let mail = council.wait_for_mail(email).await;
+    let code: String = mail
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code in the email")
+        .to_owned();
+    let response = browser
+        .submit("/confirm-email", "/confirm-email", &[("code", &code)])
+        .await;
+    let callback = location(&response);
+    assert!(callback.starts_with(REDIRECT_URI), "{callback}");
+    let callback = url::Url::parse(&callback).unwrap();
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tokens: serde_json::Value = council
+        .http
+        .post(format!("{}/token", council.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+            ("client_id", CLIENT_ID),
+            ("code_verifier", &verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn from_sign_up_to_approval_to_documents_to_removal() {
+    let council = start().await;
+    let response = council.push(&demo_records()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let email = "ruth.adeyemi@example.org";
+    let token = sign_up_through_the_app(&council, email).await;
+    let me = council.get_json("/me", &token).await;
+    assert_eq!(me["name"], "Ruth Adeyemi");
+
+    // Ask for access to Margaret Okafor as her attorney (no client ID: matched by details).
+    let margaret = demo_records()
+        .people
+        .into_iter()
+        .find(|p| p.given_name == "Margaret")
+        .unwrap();
+    let response = council
+        .post_json(
+            "/access-requests",
+            &token,
+            &ask_for(&margaret, "lastingPowerOfAttorney", Some("V4KM-9QXT-2PLR")),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let request: AccessRequest = response.json().await.unwrap();
+    assert_eq!(request.state, cfp_domain::AccessRequestState::Pending);
+    assert_eq!(
+        request.person_id, None,
+        "nothing is revealed before approval"
+    );
+    let people: PeopleList =
+        serde_json::from_value(council.get_json("/people", &token).await).unwrap();
+    assert!(people.people.is_empty());
+
+    // A reviewer approves it through the console's real forms.
+    let reviewer = council.staff("rita@council.example", Role::Reviewer).await;
+    let (status, queue) = reviewer.get_text("/console").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        queue.contains("Margaret Okafor") && queue.contains("Full match"),
+        "{queue}"
+    );
+    let review = format!("/console/requests/{}", request.request_id);
+    assert_eq!(links(&queue, "/console/requests/"), vec![review.clone()]);
+    let response = reviewer
+        .submit(&review, &format!("{review}/approve"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/console?done=approved");
+
+    let mail = council.wait_for_mail(email).await;
+    assert_eq!(
+        mail.subject,
+        "Your request to see financial documents was approved"
+    );
+    assert!(mail.body.contains("Margaret Okafor"), "{}", mail.body);
+
+    // The documents appear.
+    let people: PeopleList =
+        serde_json::from_value(council.get_json("/people", &token).await).unwrap();
+    assert_eq!(people.people.len(), 1);
+    let person_id = people.people[0].person_id.clone();
+    assert_eq!(
+        people.people[0].relationship,
+        cfp_domain::Relationship::LastingPowerOfAttorney
+    );
+    let (changes, cursor) = council.sync(&token, &person_id, None, 200).await;
+    assert_eq!(changes.len(), 26);
+    let requests: council_api::AccessRequestList =
+        serde_json::from_value(council.get_json("/access-requests", &token).await).unwrap();
+    assert_eq!(
+        requests.requests[0].person_id.as_deref(),
+        Some(person_id.as_str())
+    );
+
+    // A later import is seen as exactly one change.
+    let mut later = demo_records();
+    let last = later
+        .remittances
+        .iter()
+        .rfind(|a| a.header().client_id == margaret.client_id)
+        .unwrap()
+        .clone();
+    let mut header = last.header().clone();
+    header.reference = "RA-100234567-027".into();
+    header.period_from += time::Duration::days(28);
+    header.period_to += time::Duration::days(28);
+    let next = cfp_domain::RemittanceAdvice::new(header, last.lines().to_vec(), last.net_amount())
+        .unwrap();
+    later.remittances.push(next);
+    let summary: council_api::ImportSummary = council.push(&later).await.json().await.unwrap();
+    assert_eq!(summary.documents_added, 1);
+    assert_eq!(
+        summary.documents_unchanged as usize,
+        later.remittances.len() - 1
+    );
+    let (changes, _) = council.sync(&token, &person_id, Some(&cursor), 200).await;
+    assert_eq!(changes.len(), 1);
+    match &changes[0] {
+        DocumentChange::Upsert { document } => {
+            assert_eq!(
+                document.remittance.as_ref().unwrap().header().reference,
+                "RA-100234567-027"
+            )
+        }
+        other => panic!("expected the new advice, got {other:?}"),
+    }
+
+    // An admin removes the access, with a reason; the requester is told why.
+    let admin = council.staff("adam@council.example", Role::Admin).await;
+    let (_, list) = admin.get_text("/console/access").await;
+    let remove = format!("/console/access/{}", request.request_id);
+    assert_eq!(links(&list, "/console/access/"), vec![remove.clone()]);
+    let response = admin
+        .submit(&remove, &format!("{remove}/remove"), &[("reason", "0")])
+        .await;
+    assert_eq!(location(&response), "/console?done=removed");
+    let mail = council.wait_for_mail(email).await;
+    assert_eq!(
+        mail.subject,
+        "Your access to financial documents has been removed"
+    );
+    assert!(
+        mail.body
+            .contains("The power of attorney, court order or appointment has ended."),
+        "{}",
+        mail.body
+    );
+
+    let people: PeopleList =
+        serde_json::from_value(council.get_json("/people", &token).await).unwrap();
+    assert!(people.people.is_empty(), "the person is gone from the list");
+    let response = council
+        .get(&format!("/people/{person_id}/changes"), &token)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "and so are their documents"
+    );
+    let requests: council_api::AccessRequestList =
+        serde_json::from_value(council.get_json("/access-requests", &token).await).unwrap();
+    assert_eq!(
+        requests.requests[0].state,
+        cfp_domain::AccessRequestState::Removed {
+            reason: "The power of attorney, court order or appointment has ended.".into()
+        }
+    );
+
+    // The audit log says who decided what, and who read the documents.
+    let (status, audit) = admin.get_text("/console/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    for action in [
+        "request submitted",
+        "request approved",
+        "documents read",
+        "access removed",
+        "import",
+    ] {
+        assert!(audit.contains(action), "the audit log has '{action}'");
+    }
+    assert!(!audit.contains("Margaret"), "the audit log names no one");
+}
