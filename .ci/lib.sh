@@ -39,7 +39,7 @@ step() {
     printf '\n!!!! FAILED: %s (after %ss)\n' "$title" "$((SECONDS - started))" >&2
     exit 1
   fi
-  printf -- '---- done: %s (%ss; %ss in all)\n' "$title" "$((SECONDS - started))" "$((SECONDS - CFP_STARTED_AT))"
+  printf -- '\n---- done: %s (%ss; %ss in all)\n' "$title" "$((SECONDS - started))" "$((SECONDS - CFP_STARTED_AT))"
 }
 
 # Run a command as root: directly when we are root, through sudo otherwise.
