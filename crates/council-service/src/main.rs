@@ -1,0 +1,193 @@
+//! `council-service`: serve the council service, run the demo, or check a configuration file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use council_kit::clock::SystemClock;
+use council_kit::secret::OsRandomness;
+use council_service::demo::{self, DEFAULT_PORT};
+use council_service::{Service, ServiceConfig};
+
+const USAGE: &str = "\
+council-service: the council's identity service (and finance API)
+
+Usage:
+  council-service serve --config FILE      run the service described by FILE (TOML)
+  council-service demo [--port PORT] [--data-dir DIR] [--assets-dir DIR]
+                                           run a demo on http://127.0.0.1:PORT (default 8400)
+                                           with emails printed here instead of sent
+  council-service check-config --config FILE
+                                           report every problem in FILE, then exit
+  council-service rotate-keys --config FILE
+                                           add a new token signing key (used from the next start)
+
+Logging: set RUST_LOG (for example RUST_LOG=info). Logs never contain personal data or secrets.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let mut args = pico_args::Arguments::from_env();
+    let command = args.subcommand().ok().flatten();
+    let result = match command.as_deref() {
+        Some("serve") => serve(args).await,
+        Some("demo") => run_demo(args).await,
+        Some("check-config") => check_config(args),
+        Some("rotate-keys") => rotate_keys(args).await,
+        Some("help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("council-service: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config_path(args: &mut pico_args::Arguments) -> Result<PathBuf, String> {
+    args.value_from_str("--config")
+        .map_err(|_| format!("--config FILE is required\n\n{USAGE}"))
+}
+
+fn load_config(args: &mut pico_args::Arguments) -> Result<ServiceConfig, String> {
+    let path = config_path(args)?;
+    ServiceConfig::load(&path).map_err(|e| e.to_string())
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+async fn serve(mut args: pico_args::Arguments) -> Result<(), String> {
+    let config = load_config(&mut args)?;
+    let problems = config.problems(env_var);
+    if !problems.is_empty() {
+        return Err(format!(
+            "the configuration has problems:\n  - {}",
+            problems.join("\n  - ")
+        ));
+    }
+    let listen = config.listen;
+    let service = Service::build(
+        config,
+        Arc::new(SystemClock),
+        Arc::new(OsRandomness),
+        env_var,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let (bound, server) = service.bind(listen).await.map_err(|e| e.to_string())?;
+    eprintln!(
+        "council-service listening on {bound}, issuer {}",
+        service.config.identity.issuer_str()
+    );
+    server.await.map_err(|e| format!("the server stopped: {e}"))
+}
+
+async fn run_demo(mut args: pico_args::Arguments) -> Result<(), String> {
+    let port: u16 = args
+        .opt_value_from_str("--port")
+        .map_err(|_| "--port needs a number from 1 to 65535".to_string())?
+        .unwrap_or(DEFAULT_PORT);
+    let data_dir: PathBuf = args
+        .opt_value_from_str("--data-dir")
+        .map_err(|_| "--data-dir needs a folder".to_string())?
+        .unwrap_or_else(|| std::env::temp_dir().join("council-service-demo"));
+    let assets_dir: PathBuf = args
+        .opt_value_from_str("--assets-dir")
+        .map_err(|_| "--assets-dir needs a folder".to_string())?
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../council-kit/styles/dist"
+            ))
+        });
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("could not create {}: {e}", data_dir.display()))?;
+    let config = demo::demo_config(port, &data_dir, Some(assets_dir.clone()));
+    let service = Service::build(
+        config,
+        Arc::new(SystemClock),
+        Arc::new(OsRandomness),
+        env_var,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let accounts = demo::seed(&service)
+        .await
+        .map_err(|e| format!("could not create the demo accounts: {e}"))?;
+    let (bound, server) = service
+        .bind(service.config.listen)
+        .await
+        .map_err(|e| e.to_string())?;
+    let issuer = service.config.identity.issuer_str();
+    println!("Council service demo");
+    println!("  Open {issuer}/ in a browser to sign in or create an account.");
+    println!("  Issuer (OpenID Connect): {issuer}  (discovery: {issuer}/.well-known/openid-configuration)");
+    println!(
+        "  Desktop app client id:   {}  (loopback redirect http://127.0.0.1:<any port>/callback)",
+        demo::DESKTOP_CLIENT_ID
+    );
+    println!("  Data folder:             {}", data_dir.display());
+    println!(
+        "  Emails are not sent: each one is printed below and saved in {}",
+        data_dir.join("outbox").display()
+    );
+    if !assets_dir.join("council.css").is_file() {
+        println!("  (No stylesheet at {}: pages will be unstyled. Build it: cd crates/council-kit/styles && npm ci && npm run build)", assets_dir.display());
+    }
+    println!("  Demo accounts (email confirmed, ready to sign in):");
+    for account in &accounts {
+        println!(
+            "    {}  password: {}",
+            account.details.email, account.password
+        );
+    }
+    println!("  Listening on {bound}. Press Ctrl+C to stop.");
+    server.await.map_err(|e| format!("the server stopped: {e}"))
+}
+
+fn check_config(mut args: pico_args::Arguments) -> Result<(), String> {
+    let config = load_config(&mut args)?;
+    let problems = config.problems(env_var);
+    if problems.is_empty() {
+        println!("The configuration is fine.");
+        Ok(())
+    } else {
+        Err(format!(
+            "the configuration has problems:\n  - {}",
+            problems.join("\n  - ")
+        ))
+    }
+}
+
+async fn rotate_keys(mut args: pico_args::Arguments) -> Result<(), String> {
+    let config = load_config(&mut args)?;
+    let pool = council_kit::db::open_sqlite(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    council_kit::db::migrate(&pool, council_identity::migrator())
+        .await
+        .map_err(|e| e.to_string())?;
+    let kid = council_identity::SigningKeys::rotate(&pool, time_now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Added signing key {kid}. Restart the service to start signing with it; older keys stay published.");
+    Ok(())
+}
+
+fn time_now() -> time::OffsetDateTime {
+    use council_kit::clock::Clock;
+    SystemClock.now()
+}
