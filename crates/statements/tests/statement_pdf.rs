@@ -249,3 +249,32 @@ fn same_input_same_bytes_whatever_the_order_given() {
     let b = period_statement_pdf(&person(&reversed), &period, &context()).unwrap();
     assert!(a == b, "same payments must give the same bytes");
 }
+
+#[test]
+fn a_long_name_and_reference_stay_inside_the_page() {
+    let long_name =
+        "Maria-Fernanda Konstantinopoulou-Ó Súilleabháin Wolfeschlegelsteinhausenbergerdorff";
+    let advices = fortnightly(
+        30,
+        date!(2025 - 04 - 11),
+        client_id(),
+        long_name,
+        "REMITTANCE-ADVICE-REFERENCE",
+    );
+    let person = PersonRecords {
+        client_name: long_name,
+        client_id: client_id(),
+        advices: &advices,
+    };
+    let bytes =
+        period_statement_pdf(&person, &Period::tax_year(2025).unwrap(), &context()).unwrap();
+    let ws = Workspace::new();
+    let path = ws.write("long.pdf", &bytes);
+    assert_qpdf_clean(&path);
+    assert_within_margins(&path);
+    let pages = pages_text(&path);
+    assert!(pages.len() >= 2);
+    // Too long for its column, the reference is shortened with an ellipsis (the CSV has it whole).
+    assert!(pages[0].contains("REMITTANCE-"));
+    assert!(pages[0].contains('…'));
+}

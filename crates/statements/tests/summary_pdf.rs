@@ -152,3 +152,35 @@ fn many_people_flow_over_pages_without_splitting_a_section() {
     }
     assert!(pages.last().unwrap().contains("All 9 people together"));
 }
+
+#[test]
+fn long_names_wrap_inside_the_margins() {
+    let long_name =
+        "Maria-Fernanda Konstantinopoulou-Ó Súilleabháin Wolfeschlegelsteinhausenbergerdorff";
+    let id: ClientId = "100567890".parse().unwrap();
+    let people = vec![Someone {
+        name: long_name,
+        id,
+        advices: fortnightly(4, date!(2025 - 05 - 02), id, long_name, "RL"),
+    }];
+    let mut context = context();
+    context.council_name =
+        "The Royal Borough of Windsor and Maidenhead and the Isles of Scilly Joint Adult Social Care Finance Service"
+            .into();
+    let bytes = summary_statement_pdf(
+        &records(&people),
+        &Period::tax_year(2025).unwrap(),
+        &context,
+    )
+    .unwrap();
+    let ws = Workspace::new();
+    let path = ws.write("long-names.pdf", &bytes);
+    assert_qpdf_clean(&path);
+    assert_within_margins(&path);
+    let words = pages_text(&path).join(" ");
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let all = words.join(" ");
+    assert!(all.contains("Wolfeschlegelsteinhausenbergerdorff (client ID 100567890)"));
+    assert!(all.contains("Received by all 1 person together"));
+    assert!(all.contains("Joint Adult Social Care Finance Service"));
+}

@@ -32,10 +32,16 @@ pub(crate) fn masthead(flow: &mut Flow, context: &StatementContext, title: &str)
 
 /// A bold heading with space above it, kept on the same page as what follows it.
 pub(crate) fn heading(flow: &mut Flow, text: &str) {
-    flow.keep_together(24.0 + 3.0 * LEADING);
-    flow.y += 24.0;
+    const SIZE: f32 = 13.5;
+    let lines = fonts::wrap(Face::Bold, SIZE, text, flow.width());
+    let extra = 18.0 * (lines.len() as f32 - 1.0);
+    flow.keep_together(24.0 + extra + 3.0 * LEADING);
+    flow.y += 6.0;
     let left = flow.left();
-    flow.text(left, Face::Bold, 13.5, text);
+    for line in &lines {
+        flow.y += 18.0;
+        flow.text(left, Face::Bold, SIZE, line);
+    }
     flow.y += 4.0;
 }
 

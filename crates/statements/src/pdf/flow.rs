@@ -2,7 +2,7 @@
 //! and a footer ("Page 2 of 5") added once the number of pages is known.
 
 use super::canvas::{Orientation, Page};
-use super::fonts::Face;
+use super::fonts::{self, Face};
 use crate::dates::long_date;
 use crate::StatementContext;
 
@@ -104,11 +104,22 @@ impl Flow {
         let total = self.pages.len();
         let (width, height) = self.orientation.size();
         let baseline = height - MARGIN + 6.0;
-        let produced = format!(
-            "Produced on {} from {}'s records.",
-            long_date(context.produced_on),
+        let date = long_date(context.produced_on);
+        // The page number needs about 80 pt; the council's name is already at the top of the
+        // page, so a name too long for the footer is left out of it.
+        let room = width - 2.0 * MARGIN - 90.0;
+        let mut produced = format!(
+            "Produced on {date} from {}'s records.",
             context.council_name.trim()
         );
+        if fonts::width(
+            Face::Regular,
+            FOOTER_SIZE,
+            &fonts::printable(Face::Regular, &produced),
+        ) > room
+        {
+            produced = format!("Produced on {date} from the council's records.");
+        }
         self.pages
             .into_iter()
             .enumerate()

@@ -55,7 +55,7 @@ pub fn summary_statement_pdf(
     for (person, count, totals) in &sections {
         everyone.add(totals);
         // A person's section is never split across pages.
-        flow.keep_together(24.0 + LEADING * 11.0);
+        flow.keep_together(24.0 + LEADING * 11.0 + 36.0);
         blocks::heading(
             &mut flow,
             &format!(
@@ -68,21 +68,19 @@ pub fn summary_statement_pdf(
         table(&mut flow, totals, "Net amount received");
     }
 
-    flow.keep_together(24.0 + LEADING * 11.0);
+    flow.keep_together(24.0 + LEADING * 11.0 + 50.0);
     blocks::heading(
         &mut flow,
-        &format!(
-            "All {} {} together",
-            people.len(),
-            if people.len() == 1 {
-                "person"
-            } else {
-                "people"
-            }
-        ),
+        &format!("All {} together", people_words(people.len())),
     );
     let all_payments = sections.iter().map(|(_, count, _)| count).sum();
     payments_line(&mut flow, all_payments);
+    blocks::highlight(
+        &mut flow,
+        &format!("Received by all {} together", people_words(people.len())),
+        everyone.net(),
+    );
+    flow.y += 4.0;
     table(&mut flow, &everyone, "Grand total received");
 
     let pages = flow.finish(context);
@@ -96,6 +94,13 @@ pub fn summary_statement_pdf(
         meta,
         context,
     ))
+}
+
+fn people_words(count: usize) -> String {
+    match count {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    }
 }
 
 fn payments_line(flow: &mut Flow, count: usize) {
