@@ -54,34 +54,33 @@ impl Loopback {
 
     /// Answers requests until one carries the expected `state`. Requests for other paths get
     /// 404; a callback with a missing or wrong `state` gets a 400 page and is otherwise ignored,
-    /// so a forged request can neither complete nor break the person's sign-in.
-    pub(crate) async fn wait(&self, expected_state: &crate::Secret) -> Callback {
+    /// so a forged request can neither complete nor break the person's sign-in. The browser's
+    /// connection is returned unanswered: [`answer`] tells the person how it ended.
+    pub(crate) async fn wait(&self, expected_state: &crate::Secret) -> (Callback, TcpStream) {
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else {
+            let Ok((mut stream, _)) = self.listener.accept().await else {
                 continue;
             };
-            match tokio::time::timeout(READ_TIMEOUT, self.handle(stream, expected_state)).await {
-                Ok(Some(callback)) => return callback,
-                Ok(None) | Err(_) => continue,
+            let handled =
+                tokio::time::timeout(READ_TIMEOUT, self.handle(&mut stream, expected_state));
+            if let Ok(Some(callback)) = handled.await {
+                return (callback, stream);
             }
         }
     }
 
     async fn handle(
         &self,
-        mut stream: TcpStream,
+        stream: &mut TcpStream,
         expected_state: &crate::Secret,
     ) -> Option<Callback> {
-        let target = match read_request_target(&mut stream).await {
-            Some(target) => target,
-            None => {
-                respond(&mut stream, "400 Bad Request", &pages::not_ours()).await;
-                return None;
-            }
+        let Some(target) = read_request_target(stream).await else {
+            respond(stream, "400 Bad Request", &pages::not_ours()).await;
+            return None;
         };
         let url = self.redirect_uri.join(&target).ok()?;
         if url.path() != CALLBACK_PATH {
-            respond(&mut stream, "404 Not Found", &pages::not_ours()).await;
+            respond(stream, "404 Not Found", &pages::not_ours()).await;
             return None;
         }
         let mut state = None;
@@ -101,19 +100,26 @@ impl Loopback {
             constant_time_eq(s.expose().as_bytes(), expected_state.expose().as_bytes())
         });
         if !state_matches {
-            respond(&mut stream, "400 Bad Request", &pages::not_ours()).await;
+            respond(stream, "400 Bad Request", &pages::not_ours()).await;
             return None;
         }
         if let Some(code) = code {
-            respond(&mut stream, "200 OK", &pages::signed_in()).await;
             return Some(Callback::Code { code, iss });
         }
-        respond(&mut stream, "200 OK", &pages::not_completed()).await;
-        // Keep only a well-formed OAuth error code (RFC 6749 allows %x20-21 / %x23-5B / %x5D-7E).
+        // Keep only a well-formed OAuth error code.
         let code = error
             .filter(|e| e.len() <= 64 && e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
             .unwrap_or_else(|| "invalid_response".into());
         Some(Callback::Error { code })
+    }
+}
+
+/// Tells the person in the browser whether sign-in worked, once the app knows.
+pub(crate) async fn answer(stream: &mut TcpStream, signed_in: bool) {
+    if signed_in {
+        respond(stream, "200 OK", &pages::signed_in()).await;
+    } else {
+        respond(stream, "200 OK", &pages::not_completed()).await;
     }
 }
 

@@ -501,6 +501,46 @@ impl SignInClient {
         })
     }
 
+    /// Checks the browser's answer, exchanges the code and verifies the ID token.
+    async fn complete(
+        &self,
+        callback: Callback,
+        redirect: RedirectUrl,
+        nonce: Secret,
+        verifier: Secret,
+        authenticated_since: Option<OffsetDateTime>,
+        clock: &dyn Clock,
+    ) -> Result<Session, SignInError> {
+        let (code, iss) = match callback {
+            Callback::Code { code, iss } => (code, iss),
+            Callback::Error { code } if code == "access_denied" => {
+                return Err(SignInError::NotCompleted)
+            }
+            Callback::Error { code } => return Err(SignInError::ProviderRefused { code }),
+        };
+        // RFC 9207: the answer must come from the identity service we asked.
+        match iss {
+            Some(iss) if iss != self.issuer.as_str() => {
+                return Err(SignInError::Untrusted(Distrust::Issuer))
+            }
+            None if self.iss_in_response => return Err(SignInError::Untrusted(Distrust::Issuer)),
+            _ => {}
+        }
+        let send = |request| self.http.send(request);
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
+            .map_err(|_| SignInError::Misconfigured)?
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
+            .set_redirect_uri(Cow::Owned(redirect))
+            .request_async(&send)
+            .await
+            .map_err(|e| token_error(e, false))?;
+        let mut session = self.new_session(&response, nonce, authenticated_since, clock.now())?;
+        self.add_profile(&mut session).await;
+        Ok(session)
+    }
+
     /// Many providers put the person's name and email only in the userinfo answer, not in the
     /// ID token. Ask for them (the answer must name the same person); sign-in does not depend
     /// on it.
@@ -714,7 +754,7 @@ impl PendingSignIn<'_> {
             timeout,
             ..
         } = self;
-        let callback = tokio::select! {
+        let (callback, mut browser) = tokio::select! {
             outcome = tokio::time::timeout(timeout, loopback.wait(&state)) => {
                 outcome.map_err(|_| SignInError::TimedOut)?
             }
@@ -722,33 +762,17 @@ impl PendingSignIn<'_> {
         };
         let redirect = RedirectUrl::from_url(loopback.redirect_uri().clone());
         drop(loopback);
-        let (code, iss) = match callback {
-            Callback::Code { code, iss } => (code, iss),
-            Callback::Error { code } if code == "access_denied" => {
-                return Err(SignInError::NotCompleted)
-            }
-            Callback::Error { code } => return Err(SignInError::ProviderRefused { code }),
-        };
-        // RFC 9207: the answer must come from the identity service we asked.
-        match iss {
-            Some(iss) if iss != client.issuer.as_str() => {
-                return Err(SignInError::Untrusted(Distrust::Issuer))
-            }
-            None if client.iss_in_response => return Err(SignInError::Untrusted(Distrust::Issuer)),
-            _ => {}
-        }
-        let send = |request| client.http.send(request);
-        let response = client
-            .client
-            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
-            .map_err(|_| SignInError::Misconfigured)?
-            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
-            .set_redirect_uri(Cow::Owned(redirect))
-            .request_async(&send)
-            .await
-            .map_err(|e| token_error(e, false))?;
-        let mut session = client.new_session(&response, nonce, authenticated_since, clock.now())?;
-        client.add_profile(&mut session).await;
-        Ok(session)
+        let result = client
+            .complete(
+                callback,
+                redirect,
+                nonce,
+                verifier,
+                authenticated_since,
+                clock,
+            )
+            .await;
+        crate::loopback::answer(&mut browser, result.is_ok()).await;
+        result
     }
 }

@@ -545,3 +545,38 @@ async fn id_tokens_that_fail_any_check_are_refused() {
         assert!(!shown.contains(PASSWORD));
     }
 }
+
+#[tokio::test]
+async fn a_council_profile_is_all_it_takes() {
+    let provider = OidcProvider::start().await;
+    let profile = cfp_core::CouncilProfile::from_toml(
+        &format!(
+            r#"
+council_name = "Test Council"
+issuer_url = "{}"
+api_url = "http://127.0.0.1:9/api/"
+client_id = "{CLIENT_ID}"
+contact_email = "finance@example.test"
+contact_phone = "01234 567890"
+help_text = "Call us."
+"#,
+            provider.issuer.as_str().trim_end_matches('/')
+        ),
+        "test profile",
+    )
+    .unwrap();
+    let client = SignInClient::for_profile(http(), &profile).await.unwrap();
+    assert_eq!(
+        client.issuer(),
+        provider.issuer.as_str().trim_end_matches('/')
+    );
+    let browser = TestBrowser::new();
+    let (session, _) = sign_in(
+        &client,
+        &browser,
+        &SignInOptions::default(),
+        AtLogin::SignIn,
+    )
+    .await;
+    assert_eq!(session.unwrap().subject(), SUBJECT);
+}
