@@ -23,7 +23,7 @@ NODE_MIN_MINOR=19
 DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick
+  xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl
 )
 
 CFP_STARTED_AT=$SECONDS
@@ -122,6 +122,9 @@ council_styles_build() {
   npm --prefix "$COUNCIL_STYLES" ci --no-audit --no-fund
   npm --prefix "$COUNCIL_STYLES" run build
 }
+
+# An independent OpenID Connect provider (npm oidc-provider) that the desktop sign-in is tested against.
+oidc_fixture_install() { npm --prefix crates/council-client/tests/oidc-provider ci --no-audit --no-fund; }
 
 print_total_time() {
   printf '\n==== %s in %ss ====\n' "$1" "$((SECONDS - CFP_STARTED_AT))"
