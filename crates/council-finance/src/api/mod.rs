@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use council_api::codes;
 use council_kit::error::ApiError;
@@ -53,7 +53,9 @@ pub fn routes(finance: Finance) -> Router {
         .route("/import/remittances", post(import::push))
         .route("/openapi.json", get(openapi::serve))
         .with_state(finance)
-        .layer(CompressionLayer::new());
+        // The fastest level: a page of 500 documents is ~700 KB of JSON, and level 1 still
+        // shrinks it about tenfold in a fraction of the time of the default level.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
     Router::new().nest(council_api::BASE_PATH, api)
 }
 
