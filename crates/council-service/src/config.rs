@@ -20,6 +20,9 @@ pub struct ServiceConfig {
     pub assets_dir: Option<PathBuf>,
     pub identity: IdentityConfig,
     pub mail: MailConfig,
+    /// The finance API and console (all optional).
+    #[serde(default)]
+    pub finance: council_finance::service::FinanceSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +61,7 @@ impl ServiceConfig {
             .iter()
             .map(ToString::to_string)
             .collect();
+        problems.extend(self.finance.problems(&env));
         if !self.database_url.starts_with("sqlite:") {
             problems.push(
                 "database_url must start with sqlite: (for example sqlite://council.db)".into(),

@@ -49,6 +49,7 @@ pub fn demo_config(port: u16, data_dir: &Path, assets_dir: Option<PathBuf>) -> S
             smtp: None,
             outbox_dir: Some(data_dir.join("outbox")),
         },
+        finance: Default::default(),
     }
 }
 

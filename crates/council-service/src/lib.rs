@@ -15,6 +15,7 @@ use std::sync::Arc;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use council_finance::Finance;
 use council_identity::Identity;
 use council_kit::clock::Clock;
 use council_kit::mail::Mailer;
@@ -45,6 +46,7 @@ pub enum ServiceError {
 pub struct Service {
     pub config: ServiceConfig,
     pub identity: Identity,
+    pub finance: Finance,
 }
 
 impl Service {
@@ -56,8 +58,8 @@ impl Service {
         rng: Arc<dyn Randomness>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ServiceError> {
-        let mailer = Arc::new(Mailer::from_config(&config.mail, env)?);
-        Self::build_with_mailer(config, mailer, clock, rng).await
+        let mailer = Arc::new(Mailer::from_config(&config.mail, &env)?);
+        Self::build_with(config, mailer, clock, rng, env).await
     }
 
     pub async fn build_with_mailer(
@@ -66,15 +68,53 @@ impl Service {
         clock: Arc<dyn Clock>,
         rng: Arc<dyn Randomness>,
     ) -> Result<Self, ServiceError> {
+        Self::build_with(config, mailer, clock, rng, |_| None).await
+    }
+
+    /// Like [`Service::build_with_mailer`]; `env` resolves the environment variables named by the
+    /// configuration (the finance system's import credential).
+    pub async fn build_with(
+        config: ServiceConfig,
+        mailer: Arc<Mailer>,
+        clock: Arc<dyn Clock>,
+        rng: Arc<dyn Randomness>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ServiceError> {
         let pool = council_kit::db::open_sqlite(&config.database_url).await?;
-        let identity = Identity::start(config.identity.clone(), pool, mailer, clock, rng).await?;
-        Ok(Self { config, identity })
+        let identity = Identity::start(
+            config.identity.clone(),
+            pool.clone(),
+            mailer.clone(),
+            clock.clone(),
+            rng.clone(),
+        )
+        .await?;
+        let finance_config = config.finance.to_config(
+            &config.identity.council_name,
+            config.identity.is_https(),
+            env,
+        );
+        let finance = Finance::start(
+            finance_config,
+            pool,
+            identity.access_token_verifier(),
+            mailer,
+            clock,
+            rng,
+        )
+        .await?;
+        Ok(Self {
+            config,
+            identity,
+            finance,
+        })
     }
 
     /// Every route of the service.
     pub fn router(&self) -> Router {
         self.identity
             .router()
+            .merge(self.finance.router())
             .merge(council_kit::assets::router(self.config.assets_dir.clone()))
     }
 

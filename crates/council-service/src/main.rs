@@ -21,6 +21,12 @@ Usage:
                                            report every problem in FILE, then exit
   council-service rotate-keys --config FILE
                                            add a new token signing key (used from the next start)
+  council-service import --config FILE CSV...
+                                           import the finance system's CSV export, one transaction
+                                           per file (format: crates/council-finance/IMPORT.md)
+  council-service staff add --config FILE --email EMAIL --name NAME --role reviewer|admin
+                                           add a finance-team account for the console (/console);
+                                           the password is read from standard input
 
 Logging: set RUST_LOG (for example RUST_LOG=info). Logs never contain personal data or secrets.";
 
@@ -40,6 +46,8 @@ async fn main() -> ExitCode {
         Some("demo") => run_demo(args).await,
         Some("check-config") => check_config(args),
         Some("rotate-keys") => rotate_keys(args).await,
+        Some("import") => import(args).await,
+        Some("staff") => staff(args).await,
         Some("help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -127,6 +135,9 @@ async fn run_demo(mut args: pico_args::Arguments) -> Result<(), String> {
     let accounts = demo::seed(&service)
         .await
         .map_err(|e| format!("could not create the demo accounts: {e}"))?;
+    council_finance::demo::seed(&service.finance, &service.identity)
+        .await
+        .map_err(|e| e.to_string())?;
     let (bound, server) = service
         .bind(service.config.listen)
         .await
@@ -154,6 +165,8 @@ async fn run_demo(mut args: pico_args::Arguments) -> Result<(), String> {
             account.details.email, account.password
         );
     }
+    print!("{}", council_finance::demo::credentials_text());
+    println!("  Finance API: {issuer}/api/v1 (OpenAPI: {issuer}/api/v1/openapi.json); console: {issuer}/console");
     println!("  Listening on {bound}. Press Ctrl+C to stop.");
     server.await.map_err(|e| format!("the server stopped: {e}"))
 }
@@ -184,6 +197,53 @@ async fn rotate_keys(mut args: pico_args::Arguments) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     println!("Added signing key {kid}. Restart the service to start signing with it; older keys stay published.");
+    Ok(())
+}
+
+async fn built(args: &mut pico_args::Arguments) -> Result<Service, String> {
+    let config = load_config(args)?;
+    Service::build(
+        config,
+        Arc::new(SystemClock),
+        Arc::new(OsRandomness),
+        env_var,
+    )
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn import(mut args: pico_args::Arguments) -> Result<(), String> {
+    let service = built(&mut args).await?;
+    let files: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
+    let report = council_finance::service::import_files(&service.finance, &files).await?;
+    print!("{report}");
+    Ok(())
+}
+
+async fn staff(mut args: pico_args::Arguments) -> Result<(), String> {
+    if args.subcommand().ok().flatten().as_deref() != Some("add") {
+        return Err(format!("the staff command is: staff add ...\n\n{USAGE}"));
+    }
+    let email: String = args
+        .value_from_str("--email")
+        .map_err(|_| "--email is required".to_string())?;
+    let name: String = args
+        .value_from_str("--name")
+        .map_err(|_| "--name is required".to_string())?;
+    let role: String = args
+        .value_from_str("--role")
+        .map_err(|_| "--role reviewer|admin is required".to_string())?;
+    let service = built(&mut args).await?;
+    eprintln!("Type the new staff member's password (at least 12 characters) and press Enter:");
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|e| format!("could not read the password: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let message =
+        council_finance::service::add_staff(&service.finance, &email, &name, &role, password)
+            .await?;
+    println!("{message}");
     Ok(())
 }
 
