@@ -618,7 +618,7 @@ async fn people_no_longer_listed_are_purged_with_their_documents() {
         .upsert_people(&[person(1), renamed.clone()])
         .await
         .unwrap();
-    assert_eq!(update.removed, [p2.clone()]);
+    assert_eq!(update.removed, vec![p2.clone()]);
     assert_eq!(update.updated.len(), 2);
     assert!(update.added.is_empty());
     assert!(store
