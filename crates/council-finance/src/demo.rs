@@ -550,15 +550,16 @@ async fn account_sub(identity: &Identity, account: &DemoAccount) -> Result<Strin
 
 /// The lines to print at start: who can sign in, as what.
 pub fn credentials_text() -> String {
-    let mut text =
-        String::from("Demo accounts for the Client Finance Portal app (email confirmed):\n");
+    let mut text = String::from(
+        "  Finance demo accounts for the Client Finance Portal app (email confirmed):\n",
+    );
     for account in &ACCOUNTS {
         text.push_str(&format!(
             "    {}  password: {}  ({})\n",
             account.email, account.password, account.story
         ));
     }
-    text.push_str("Finance team console (/console):\n");
+    text.push_str("  Finance team console (/console):\n");
     for member in &STAFF {
         text.push_str(&format!(
             "    {}  password: {}  ({})\n",
