@@ -26,7 +26,8 @@ pub fn demo_config(port: u16, data_dir: &Path, assets_dir: Option<PathBuf>) -> S
         assets_dir,
         identity: IdentityConfig {
             issuer,
-            council_name: "Example Council (demo)".into(),
+            // The same name as the desktop app's built-in demo profile (crates/core/profiles/demo.toml).
+            council_name: "Demo County Council".into(),
             service_name: "Your council account".into(),
             access_token_audience: "council-finance-api".into(),
             policy: Policy::default(),
