@@ -23,7 +23,7 @@ NODE_MIN_MINOR=19
 DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl
+  xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
 )
 
 CFP_STARTED_AT=$SECONDS
