@@ -8,7 +8,65 @@ use ts_rs::TS;
 
 /// Every command the UI can invoke. Adding a command means adding it here, to the shell's
 /// handler list, and to a window's capability.
-pub const COMMANDS: &[&str] = &["app_info", "sign_in", "create_account"];
+///
+/// The contract (arguments are camelCase in TypeScript; types are in [`crate::views`]):
+///
+/// | command | arguments | answer |
+/// |---|---|---|
+/// | `app_info` | | `AppInfo` |
+/// | `session` | | `SessionView` |
+/// | `sign_in` | | `SessionView` (opens the system browser; waits for it) |
+/// | `create_account` | | `SessionView` (the council's registration, `prompt=create`) |
+/// | `cancel_sign_in` | | nothing |
+/// | `sign_out` | | `SessionView` (revokes tokens, ends the council session; kiosk: clears everything) |
+/// | `lock` | | `SessionView` |
+/// | `unlock` | `passphrase` | `SessionView` |
+/// | `people` | | `PersonView[]` |
+/// | `sync_now` | | `SyncSummaryView` (emits `sync-progress` events) |
+/// | `documents` | `personId`, `query: DocumentQuery` | `DocumentListView` |
+/// | `document` | `personId`, `documentId` | `DocumentView` |
+/// | `relationships` | | `RelationshipView[]` |
+/// | `access_requests` | | `AccessRequestView[]` |
+/// | `request_access` | `form: AccessRequestForm` | `AccessRequestOutcome` |
+/// | `resubmit_access_request` | `requestId`, `form` | `AccessRequestOutcome` |
+/// | `withdraw_access_request` | `requestId` | `AccessRequestView[]` |
+/// | `settings` | | `SettingsView` |
+/// | `set_lock_after` | `minutes` | `SettingsView` |
+/// | `set_passphrase` | `passphrase` | `SettingsView` |
+/// | `remove_local_data` | | `SessionView` (signed out, nothing left on this computer) |
+/// | `statement_preview` | `request: StatementRequest` | `StatementPreview` |
+/// | `save_statement` | `request: StatementRequest` | `SaveOutcome` (a Save dialog) |
+/// | `print_statement` | `request: StatementRequest` | nothing (the system's print) |
+/// | `save_document` | `request: DocumentExportRequest` | `SaveOutcome` |
+/// | `print_document` | `request: DocumentExportRequest` | nothing |
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "session",
+    "sign_in",
+    "create_account",
+    "cancel_sign_in",
+    "sign_out",
+    "lock",
+    "unlock",
+    "people",
+    "sync_now",
+    "documents",
+    "document",
+    "relationships",
+    "access_requests",
+    "request_access",
+    "resubmit_access_request",
+    "withdraw_access_request",
+    "settings",
+    "set_lock_after",
+    "set_passphrase",
+    "remove_local_data",
+    "statement_preview",
+    "save_statement",
+    "print_statement",
+    "save_document",
+    "print_document",
+];
 
 /// What kind of failure happened. The UI decides what to do from the code alone; the message
 /// is for people.

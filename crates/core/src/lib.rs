@@ -4,7 +4,9 @@
 pub mod app_info;
 pub mod ipc;
 pub mod profile;
+pub mod views;
 
 pub use app_info::{AppInfo, AppMode};
 pub use ipc::{ErrorCode, IpcError};
 pub use profile::{CouncilProfile, ProfileError};
+pub use views::*;

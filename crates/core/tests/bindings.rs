@@ -7,7 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cfp_core::{AppInfo, IpcError};
+use cfp_core::{
+    AccessRequestOutcome, AccessRequestView, AppInfo, DocumentExportRequest, DocumentListView,
+    DocumentView, IpcError, PersonView, RelationshipView, SaveOutcome, SessionView, SettingsView,
+    StatementPreview, StatementRequest, SyncProgressView, SyncSummaryView,
+};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -19,6 +23,21 @@ fn export_all(dir: &Path) {
     let cfg = Config::new().with_out_dir(dir);
     AppInfo::export_all(&cfg).expect("export AppInfo");
     IpcError::export_all(&cfg).expect("export IpcError");
+    SessionView::export_all(&cfg).expect("export SessionView");
+    PersonView::export_all(&cfg).expect("export PersonView");
+    SyncProgressView::export_all(&cfg).expect("export SyncProgressView");
+    SyncSummaryView::export_all(&cfg).expect("export SyncSummaryView");
+    DocumentListView::export_all(&cfg).expect("export DocumentListView");
+    DocumentView::export_all(&cfg).expect("export DocumentView");
+    cfp_core::DocumentQuery::export_all(&cfg).expect("export DocumentQuery");
+    RelationshipView::export_all(&cfg).expect("export RelationshipView");
+    AccessRequestView::export_all(&cfg).expect("export AccessRequestView");
+    AccessRequestOutcome::export_all(&cfg).expect("export AccessRequestOutcome");
+    SettingsView::export_all(&cfg).expect("export SettingsView");
+    StatementRequest::export_all(&cfg).expect("export StatementRequest");
+    StatementPreview::export_all(&cfg).expect("export StatementPreview");
+    DocumentExportRequest::export_all(&cfg).expect("export DocumentExportRequest");
+    SaveOutcome::export_all(&cfg).expect("export SaveOutcome");
 }
 
 fn read_ts_files(dir: &Path) -> BTreeMap<String, String> {

@@ -5,9 +5,24 @@
 // whose `message` is plain English for the person and whose `code` is what code may act on.
 
 import { invoke } from "@tauri-apps/api/core";
+import type { AccessRequestForm } from "./bindings/AccessRequestForm";
+import type { AccessRequestOutcome } from "./bindings/AccessRequestOutcome";
+import type { AccessRequestView } from "./bindings/AccessRequestView";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { DocumentExportRequest } from "./bindings/DocumentExportRequest";
+import type { DocumentListView } from "./bindings/DocumentListView";
+import type { DocumentQuery } from "./bindings/DocumentQuery";
+import type { DocumentView } from "./bindings/DocumentView";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
+import type { PersonView } from "./bindings/PersonView";
+import type { RelationshipView } from "./bindings/RelationshipView";
+import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { SessionView } from "./bindings/SessionView";
+import type { SettingsView } from "./bindings/SettingsView";
+import type { StatementPreview } from "./bindings/StatementPreview";
+import type { StatementRequest } from "./bindings/StatementRequest";
+import type { SyncSummaryView } from "./bindings/SyncSummaryView";
 import { previewInvoke } from "./preview";
 
 export type { AppInfo, ErrorCode, IpcError };
@@ -57,7 +72,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     if (isInsideApp()) {
       return await invoke<T>(command, args);
     }
-    return (await previewInvoke(command)) as T;
+    return (await previewInvoke(command, args)) as T;
   } catch (raw) {
     throw toIpcError(raw);
   }
@@ -68,12 +83,114 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }
 
-/** Starts signing in with the council, in the system browser. */
-export function signIn(): Promise<void> {
-  return call<void>("sign_in");
+/** Who is signed in, whether the app is locked, and the inactivity rule. */
+export function session(): Promise<SessionView> {
+  return call<SessionView>("session");
 }
 
-/** Opens the council's page for making a new account, in the system browser. */
-export function createAccount(): Promise<void> {
-  return call<void>("create_account");
+/** Signs in with the council in the system browser; resolves when the person has finished there. */
+export function signIn(): Promise<SessionView> {
+  return call<SessionView>("sign_in");
+}
+
+/** Opens the council's page for making a new account, then signs in with it. */
+export function createAccount(): Promise<SessionView> {
+  return call<SessionView>("create_account");
+}
+
+/** Stops waiting for the browser (the "Cancel" button on "Continue in your browser"). */
+export function cancelSignIn(): Promise<void> {
+  return call<void>("cancel_sign_in");
+}
+
+/** Signs out here and at the council. In kiosk mode, also clears everything. */
+export function signOut(): Promise<SessionView> {
+  return call<SessionView>("sign_out");
+}
+
+export function lock(): Promise<SessionView> {
+  return call<SessionView>("lock");
+}
+
+export function unlock(passphrase: string): Promise<SessionView> {
+  return call<SessionView>("unlock", { passphrase });
+}
+
+/** Everyone the user may see documents for, from what is kept on this computer. */
+export function people(): Promise<PersonView[]> {
+  return call<PersonView[]>("people");
+}
+
+/** Fetches what is new from the council. Progress arrives as `sync-progress` events. */
+export function syncNow(): Promise<SyncSummaryView> {
+  return call<SyncSummaryView>("sync_now");
+}
+
+export function documents(personId: string, query: DocumentQuery): Promise<DocumentListView> {
+  return call<DocumentListView>("documents", { personId, query });
+}
+
+export function document(personId: string, documentId: string): Promise<DocumentView> {
+  return call<DocumentView>("document", { personId, documentId });
+}
+
+/** The roles a person can ask for, each with its meaning and the evidence to have ready. */
+export function relationships(): Promise<RelationshipView[]> {
+  return call<RelationshipView[]>("relationships");
+}
+
+export function accessRequests(): Promise<AccessRequestView[]> {
+  return call<AccessRequestView[]>("access_requests");
+}
+
+export function requestAccess(form: AccessRequestForm): Promise<AccessRequestOutcome> {
+  return call<AccessRequestOutcome>("request_access", { form });
+}
+
+export function resubmitAccessRequest(
+  requestId: string,
+  form: AccessRequestForm,
+): Promise<AccessRequestOutcome> {
+  return call<AccessRequestOutcome>("resubmit_access_request", { requestId, form });
+}
+
+export function withdrawAccessRequest(requestId: string): Promise<AccessRequestView[]> {
+  return call<AccessRequestView[]>("withdraw_access_request", { requestId });
+}
+
+export function settings(): Promise<SettingsView> {
+  return call<SettingsView>("settings");
+}
+
+export function setLockAfter(minutes: number): Promise<SettingsView> {
+  return call<SettingsView>("set_lock_after", { minutes });
+}
+
+export function setPassphrase(passphrase: string): Promise<SettingsView> {
+  return call<SettingsView>("set_passphrase", { passphrase });
+}
+
+/** Deletes this computer's copy of every document, and signs out. */
+export function removeLocalData(): Promise<SessionView> {
+  return call<SessionView>("remove_local_data");
+}
+
+export function statementPreview(request: StatementRequest): Promise<StatementPreview> {
+  return call<StatementPreview>("statement_preview", { request });
+}
+
+export function saveStatement(request: StatementRequest): Promise<SaveOutcome> {
+  return call<SaveOutcome>("save_statement", { request });
+}
+
+export function printStatement(request: StatementRequest): Promise<void> {
+  return call<void>("print_statement", { request });
+}
+
+export function saveDocument(request: DocumentExportRequest): Promise<SaveOutcome> {
+  return call<SaveOutcome>("save_document", { request });
+}
+
+export function printDocument(request: DocumentExportRequest): Promise<void> {
+  return call<void>("print_document", { request });
 }

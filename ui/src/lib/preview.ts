@@ -22,7 +22,10 @@ const NOT_IN_PREVIEW: IpcError = {
   message: "You cannot do this in the preview. Open the Client Finance Portal app instead.",
 };
 
-export async function previewInvoke(command: string): Promise<unknown> {
+export async function previewInvoke(
+  command: string,
+  _args?: Record<string, unknown>,
+): Promise<unknown> {
   if (command === "app_info") return PREVIEW_APP_INFO;
   throw NOT_IN_PREVIEW;
 }
