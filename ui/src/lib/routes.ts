@@ -7,7 +7,23 @@
 
 import type { AppInfo } from "./bindings/AppInfo";
 
-export type Route = { screen: "welcome" } | { screen: "help" } | { screen: "contact" };
+export type Route =
+  | { screen: "welcome" }
+  | { screen: "help" }
+  | { screen: "contact" }
+  // Signed in: the session screens (see App.svelte for which one shows when).
+  | { screen: "signingIn" }
+  | { screen: "unlock" }
+  | { screen: "home" }
+  | { screen: "settings" }
+  // One person's documents, and one document. `personId` is the council's opaque id.
+  | { screen: "documents"; personId: string }
+  | { screen: "document"; personId: string; documentId: string }
+  // Statements for one person, or a choice of person when `personId` is absent.
+  | { screen: "statements"; personId?: string }
+  // Asking the council for access, and the list of the user's requests.
+  | { screen: "requestAccess" }
+  | { screen: "accessRequests" };
 
 export type ScreenName = Route["screen"];
 
@@ -26,6 +42,15 @@ const TITLES: { [Name in ScreenName]: (route: Extract<Route, { screen: Name }>) 
   welcome: () => "See your care and support payments",
   help: () => "Help",
   contact: () => "Contact the council",
+  signingIn: () => "Continue in your browser",
+  unlock: () => "Unlock the app",
+  home: () => "Home",
+  settings: () => "Settings",
+  documents: () => "Documents",
+  document: () => "Document",
+  statements: () => "Statements",
+  requestAccess: () => "Request access",
+  accessRequests: () => "Your requests",
 };
 
 export function routeTitle(route: Route): string {
