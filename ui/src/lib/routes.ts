@@ -22,7 +22,8 @@ export type Route =
   // Statements for one person, or a choice of person when `personId` is absent.
   | { screen: "statements"; personId?: string }
   // Asking the council for access, and the list of the user's requests.
-  | { screen: "requestAccess" }
+  // `requestId`: correct a request the council did not approve, and send it again.
+  | { screen: "requestAccess"; requestId?: string }
   | { screen: "accessRequests" };
 
 export type ScreenName = Route["screen"];
@@ -49,7 +50,7 @@ const TITLES: { [Name in ScreenName]: (route: Extract<Route, { screen: Name }>) 
   documents: () => "Documents",
   document: () => "Document",
   statements: () => "Statements",
-  requestAccess: () => "Request access",
+  requestAccess: (route) => (route.requestId ? "Correct your request" : "Request access"),
   accessRequests: () => "Your requests",
 };
 

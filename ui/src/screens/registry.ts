@@ -2,11 +2,16 @@
 
 import type { Component } from "svelte";
 import type { Route, ScreenName, ScreenProps } from "../lib/routes";
+import AccessRequests from "./AccessRequests.svelte";
 import Contact from "./Contact.svelte";
+import Document from "./Document.svelte";
+import Documents from "./Documents.svelte";
 import Help from "./Help.svelte";
 import Home from "./Home.svelte";
+import RequestAccess from "./RequestAccess.svelte";
 import Settings from "./Settings.svelte";
 import SigningIn from "./SigningIn.svelte";
+import Statements from "./Statements.svelte";
 import Unlock from "./Unlock.svelte";
 import Welcome from "./Welcome.svelte";
 
@@ -18,6 +23,11 @@ const SCREENS: { [Name in ScreenName]: Component<ScreenProps<Name>> } = {
   unlock: Unlock,
   home: Home,
   settings: Settings,
+  documents: Documents,
+  document: Document,
+  statements: Statements,
+  requestAccess: RequestAccess,
+  accessRequests: AccessRequests,
 };
 
 /** The component for a route. The cast is safe because SCREENS is keyed by screen name,
