@@ -52,7 +52,7 @@ describe("the welcome screen", () => {
     getByText("button", /^Sign in$/).click();
     await settle();
 
-    expect(calls).toEqual(["app_info", "sign_in"]);
+    expect(calls).toEqual(["app_info", "session", "sign_in"]);
     const summary = document.querySelector<HTMLElement>(".govuk-error-summary");
     expect(summary).not.toBeNull();
     expect(summary!.querySelector("[role=alert]")).not.toBeNull();
@@ -65,10 +65,10 @@ describe("the welcome screen", () => {
   it("takes focus again when the same problem happens twice", async () => {
     fakeShell({ app_info: () => TEST_APP_INFO, sign_in: refuse(NOT_READY) });
     await startApp();
-    const signIn = getByText("button", /^Sign in$/);
-
-    signIn.click();
+    getByText("button", /^Sign in$/).click();
     await settle();
+    // Welcome is drawn afresh after "Continue in your browser", so find the button again.
+    const signIn = getByText("button", /^Sign in$/);
     signIn.focus();
     expect(document.activeElement).toBe(signIn);
     signIn.click();

@@ -5,6 +5,7 @@
 // whose `message` is plain English for the person and whose `code` is what code may act on.
 
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AccessRequestForm } from "./bindings/AccessRequestForm";
 import type { AccessRequestOutcome } from "./bindings/AccessRequestOutcome";
 import type { AccessRequestView } from "./bindings/AccessRequestView";
@@ -22,6 +23,7 @@ import type { SessionView } from "./bindings/SessionView";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { StatementPreview } from "./bindings/StatementPreview";
 import type { StatementRequest } from "./bindings/StatementRequest";
+import type { SyncProgressView } from "./bindings/SyncProgressView";
 import type { SyncSummaryView } from "./bindings/SyncSummaryView";
 import { previewInvoke } from "./preview";
 
@@ -124,6 +126,23 @@ export function people(): Promise<PersonView[]> {
 /** Fetches what is new from the council. Progress arrives as `sync-progress` events. */
 export function syncNow(): Promise<SyncSummaryView> {
   return call<SyncSummaryView>("sync_now");
+}
+
+/** The event the shell sends while `sync_now` runs (`SYNC_PROGRESS_EVENT` in views.rs). */
+export const SYNC_PROGRESS_EVENT = "sync-progress";
+
+/** Calls `callback` with each `sync-progress` event. Resolves with a function that stops
+ * listening. Outside the app (the preview) there are no events, so it listens to nothing. */
+export async function onSyncProgress(
+  callback: (progress: SyncProgressView) => void,
+): Promise<() => void> {
+  if (!isInsideApp()) return () => {};
+  try {
+    return await listen<SyncProgressView>(SYNC_PROGRESS_EVENT, (event) => callback(event.payload));
+  } catch {
+    // Progress is a nicety: without it the sync still runs and reports its summary.
+    return () => {};
+  }
 }
 
 export function documents(personId: string, query: DocumentQuery): Promise<DocumentListView> {

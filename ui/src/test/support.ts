@@ -3,6 +3,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { mount, tick, unmount } from "svelte";
 import App from "../App.svelte";
+import type { SessionView } from "../lib/bindings/SessionView";
 import type { AppInfo } from "../lib/ipc";
 import { router } from "../lib/router.svelte";
 
@@ -16,14 +17,33 @@ export const TEST_APP_INFO: AppInfo = {
   mode: "home",
 };
 
+/** Nobody signed in: the app starts at Welcome. Every fake shell answers `session` with this
+ * unless the test gives its own answer. */
+export const SIGNED_OUT: SessionView = {
+  state: "signedOut",
+  mode: "home",
+  idle: { afterSeconds: 900, warnBeforeSeconds: 60, action: "lock" },
+  keyProtection: "notSetUp",
+  offline: false,
+};
+
+/** "Sample Person" signed in on a home computer (the store key in the keychain). */
+export const SIGNED_IN: SessionView = {
+  ...SIGNED_OUT,
+  state: "signedIn",
+  user: { name: "Sample Person", email: "sample.person@example.org" },
+  keyProtection: "keychain",
+};
+
 type Handler = (args: unknown) => unknown;
 
 /** Pretend to be the Tauri shell. Returns the list of commands the UI called, in order. */
 export function fakeShell(handlers: Record<string, Handler>): string[] {
   const calls: string[] = [];
+  const answers: Record<string, Handler> = { session: () => SIGNED_OUT, ...handlers };
   mockIPC((command, args) => {
     calls.push(command);
-    const handler = handlers[command];
+    const handler = answers[command];
     if (!handler) throw new Error(`The test gave no answer for the command ${command}`);
     return handler(args);
   });
