@@ -5,6 +5,7 @@
 
 import type { AppInfo } from "./bindings/AppInfo";
 import type { IpcError } from "./bindings/IpcError";
+import { documentsPreviewAnswer } from "./preview/documents";
 
 export const PREVIEW_APP_INFO: AppInfo = {
   councilName: "Example Council (preview)",
@@ -27,5 +28,7 @@ export async function previewInvoke(
   _args?: Record<string, unknown>,
 ): Promise<unknown> {
   if (command === "app_info") return PREVIEW_APP_INFO;
+  const documents = documentsPreviewAnswer(command, _args);
+  if (documents) return documents.answer;
   throw NOT_IN_PREVIEW;
 }
