@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AdviceView } from "../lib/bindings/AdviceView";
 import type { DocumentView } from "../lib/bindings/DocumentView";
+import { router } from "../lib/router.svelte";
 import { SAMPLE_ADVICE, SAMPLE_PEOPLE, sampleDocument } from "../lib/preview/documents";
 import { getByText, mainHeading, normalisedText, removeFakeShell, settle } from "../test/support";
 import { hideScreen, lastArgs, recordingShell, showScreen } from "../test/screens";
@@ -166,7 +167,7 @@ describe("a remittance advice", () => {
     expect(contact.getAttribute("href")).toBe("mailto:finance@example.org?subject=Payment%20SAMPLE-DP-0012");
     getByText("a", /^My payment has not arrived$/).click();
     await settle();
-    expect(document.title).toContain("Help");
+    expect(router.current).toEqual({ screen: "help" });
   });
 
   it("shows who the user is acting for", async () => {
