@@ -37,7 +37,8 @@ export const SIGNED_IN: SessionView = {
 
 type Handler = (args: unknown) => unknown;
 
-/** Pretend to be the Tauri shell. Returns the list of commands the UI called, in order. */
+/** Pretend to be the Tauri shell. Returns the list of commands the UI called, in order.
+ * Events are faked too: `emit` from @tauri-apps/api/event reaches the app's listeners. */
 export function fakeShell(handlers: Record<string, Handler>): string[] {
   const calls: string[] = [];
   const answers: Record<string, Handler> = { session: () => SIGNED_OUT, ...handlers };
@@ -46,7 +47,7 @@ export function fakeShell(handlers: Record<string, Handler>): string[] {
     const handler = answers[command];
     if (!handler) throw new Error(`The test gave no answer for the command ${command}`);
     return handler(args);
-  });
+  }, { shouldMockEvents: true });
   return calls;
 }
 
