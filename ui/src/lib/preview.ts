@@ -6,6 +6,7 @@
 import type { AppInfo } from "./bindings/AppInfo";
 import type { IpcError } from "./bindings/IpcError";
 import { documentsPreviewAnswer } from "./preview/documents";
+import { PREVIEW_MODE, sessionPreviewAnswer } from "./preview/session";
 
 export const PREVIEW_APP_INFO: AppInfo = {
   councilName: "Example Council (preview)",
@@ -15,7 +16,7 @@ export const PREVIEW_APP_INFO: AppInfo = {
   helpText:
     "This is a preview in a web browser. It is not connected to a council, so you cannot sign in.",
   appVersion: "preview",
-  mode: "home",
+  mode: PREVIEW_MODE,
 };
 
 const NOT_IN_PREVIEW: IpcError = {
@@ -28,6 +29,8 @@ export async function previewInvoke(
   _args?: Record<string, unknown>,
 ): Promise<unknown> {
   if (command === "app_info") return PREVIEW_APP_INFO;
+  const session = sessionPreviewAnswer(command, _args);
+  if (session) return session.answer;
   const documents = documentsPreviewAnswer(command, _args);
   if (documents) return documents.answer;
   throw NOT_IN_PREVIEW;
