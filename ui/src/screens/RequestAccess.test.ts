@@ -202,3 +202,20 @@ describe("correcting a request the council did not approve", () => {
     expect(normalisedText(mainHeading())).toBe("Request sent");
   });
 });
+
+describe("a problem with the whole date of birth", () => {
+  it("marks every box of the date when the app names the date as a whole", async () => {
+    shell(() => ({ outcome: "invalid", errors: [{ field: "dateOfBirth", message: "The date of birth must be in the past" }] }));
+    await showScreen({ screen: "requestAccess" });
+
+    await send();
+
+    for (const id of ["birthDay", "birthMonth", "birthYear"]) {
+      expect(document.getElementById(id)!.classList).toContain("govuk-input--error");
+    }
+    const link = document.querySelector<HTMLAnchorElement>(".govuk-error-summary a")!;
+    expect(normalisedText(link)).toBe("The date of birth must be in the past");
+    link.click();
+    expect(document.activeElement).toBe(document.getElementById("birthDay"));
+  });
+});
