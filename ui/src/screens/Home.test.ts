@@ -144,7 +144,7 @@ describe("Home for a representative", () => {
       "Sample Person Three",
     ]);
     const first = normalisedText(cards[0]!);
-    expect(first).toContain("You are their Lasting Power of Attorney");
+    expect(first).toContain("Your role Lasting Power of Attorney");
     expect(first).toContain("£88.57 paid on 23 November 2026");
     expect(first).toContain("Updated 1 minute ago");
     const second = normalisedText(cards[1]!);
