@@ -59,6 +59,7 @@ describe("a remittance advice", () => {
       "Reference SAMPLE-DP-0012",
       "Period 6 October 2025 to 2 November 2025",
       "Paid on 3 November 2025",
+      "Agreed by the finance team on 30 October 2025",
       "Paid to Sample Person's Direct Payment account",
       "For Sample Person",
       "Client ID 100000001",
@@ -149,14 +150,31 @@ describe("a remittance advice", () => {
     );
   });
 
-  it("says when this is the first payment", async () => {
+  it("says when this is the first payment, naming the person acted for", async () => {
     const { previousPaymentDate: _none, ...first } = SAMPLE_ADVICE;
     shell({ ...sampleDocument("sample-advice-12")!, advice: { ...first, changes: [] } });
     await showScreen(ROUTE);
 
     expect(normalisedText(document.querySelector("[data-testid=changes]")!)).toBe(
+      "This is the first payment we have for Sample Person.",
+    );
+  });
+
+  it("says 'for you' on the person's own first payment", async () => {
+    const { previousPaymentDate: _none, ...first } = SAMPLE_ADVICE;
+    const view = sampleDocument("sample-advice-12")!;
+    shell({
+      ...view,
+      person: { ...view.person, relationship: "myself", relationshipLabel: "You" },
+      advice: { ...first, changes: [] },
+    });
+    await showScreen(ROUTE);
+
+    expect(normalisedText(document.querySelector("[data-testid=changes]")!)).toBe(
       "This is the first payment we have for you.",
     );
+    // Nobody is acted for, so there is no banner.
+    expect(document.querySelector(".app-acting-for")).toBeNull();
   });
 
   it("links to the finance team with the view's mailto, and to the help for a missing payment", async () => {
