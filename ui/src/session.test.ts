@@ -85,6 +85,18 @@ describe("at start the app asks the shell where the session stands", () => {
     // Signed in: Home and Settings are always one step away.
     getByText("nav[aria-label=Main] a", /^Settings$/);
   });
+
+  it("leads the service name in the header to Home once signed in, not back to Welcome", async () => {
+    fakeShell({ app_info: () => TEST_APP_INFO, session: () => SIGNED_IN, ...quietHome });
+    await startApp();
+    getByText("nav[aria-label=Main] a", /^Settings$/).click();
+    await settle();
+
+    getByText("header a", /^Client Finance Portal$/).click();
+    await settle();
+
+    expect(document.title).toBe("Home - Client Finance Portal");
+  });
 });
 
 describe("signing in", () => {
