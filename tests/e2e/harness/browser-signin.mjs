@@ -27,7 +27,7 @@ async function log(line, logPath) {
 }
 
 /** Cookies as a browser keeps them for one host (enough for one sign-in). */
-class CookieJar {
+export class CookieJar {
   /** @type {Map<string, string>} */
   cookies = new Map();
 

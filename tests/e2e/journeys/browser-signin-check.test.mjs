@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { browserScriptPath, startDemoCouncil } from '../harness/browser-council.mjs';
+import { approveTheDemoPendingRequest, ConsoleBrowser, DEMO_REVIEWER } from '../harness/browser-console.mjs';
 import { DEMO_CLIENT, hiddenField, signInLikeABrowser } from '../harness/browser-signin.mjs';
 
 /** @type {Awaited<ReturnType<typeof startDemoCouncil>>} */
@@ -121,4 +122,14 @@ test('runs as the BROWSER command, logging steps but never the code or the passw
     app.close();
     await rm(folder, { recursive: true, force: true });
   }
+});
+
+test('approves the demo pending request through the finance-team console', async () => {
+  const approved = await approveTheDemoPendingRequest(council.url);
+
+  const staff = new ConsoleBrowser(council.url);
+  await staff.signIn(DEMO_REVIEWER);
+  assert.ok(!(await staff.pendingRequestIds()).includes(approved), 'the request left the queue');
+  assert.match(await staff.page(`/console/requests/${approved}`), /[Aa]pproved/);
+  await assert.rejects(approveTheDemoPendingRequest(council.url), /Expected one pending request in the demo, found 0/);
 });
