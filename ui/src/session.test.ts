@@ -67,6 +67,19 @@ describe("at start the app asks the shell where the session stands", () => {
     expect(normalisedText(mainHeading())).toContain("See your care and support payments");
   });
 
+  it("shows Welcome when the shell cannot say (and shows no raw error)", async () => {
+    fakeShell({
+      app_info: () => TEST_APP_INFO,
+      session: () => {
+        throw "command session not found";
+      },
+    });
+    await startApp();
+
+    expect(normalisedText(mainHeading())).toContain("See your care and support payments");
+    expect(document.body.textContent).not.toContain("not found");
+  });
+
   it("shows Unlock when the app is locked", async () => {
     fakeShell({ app_info: () => TEST_APP_INFO, session: () => LOCKED_WITH_PASSPHRASE });
     await startApp();

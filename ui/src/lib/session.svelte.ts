@@ -12,6 +12,7 @@
 // Nothing here logs anything: errors hold only the shell's plain message and code.
 
 import { tick } from "svelte";
+import type { AppMode } from "./bindings/AppMode";
 import type { PersonView } from "./bindings/PersonView";
 import type { SessionView } from "./bindings/SessionView";
 import type { SyncProgressView } from "./bindings/SyncProgressView";
@@ -30,6 +31,20 @@ export type SignInPurpose = "signIn" | "createAccount";
 
 /** A sync is due when the last one is older than this. */
 export const SYNC_MAX_AGE_MS = 15 * 60_000;
+
+/** Nobody signed in, with the app's default inactivity rule for its mode. */
+export function signedOutView(mode: AppMode): SessionView {
+  const kiosk = mode === "kiosk";
+  return {
+    state: "signedOut",
+    mode,
+    idle: kiosk
+      ? { afterSeconds: 300, warnBeforeSeconds: 30, action: "clearEverything" }
+      : { afterSeconds: 900, warnBeforeSeconds: 60, action: "lock" },
+    keyProtection: kiosk ? "memoryOnly" : "notSetUp",
+    offline: false,
+  };
+}
 
 export function routeForSession(view: SessionView): Route {
   switch (view.state) {
@@ -82,9 +97,16 @@ export class AppSession {
     return this.view?.state === "signedIn";
   }
 
-  /** Asks the shell where the session stands and shows the matching screen. */
-  async start(): Promise<void> {
-    const view = await ipc.session();
+  /** Asks the shell where the session stands and shows the matching screen. If the shell cannot
+   * say (an older shell without the command, or a fault), the app starts signed out at Welcome,
+   * where signing in explains any problem: a person is never stuck on an error page. */
+  async start(mode: AppMode = "home"): Promise<void> {
+    let view: SessionView;
+    try {
+      view = await ipc.session();
+    } catch {
+      view = signedOutView(mode);
+    }
     this.view = view;
     if (view.state === "signedIn") this.#syncDue = false;
     router.reset(routeForSession(view));
@@ -182,7 +204,7 @@ export class AppSession {
     } catch (error) {
       const problem = ipc.toIpcError(error);
       if (problem.code === "storeLocked") {
-        await this.start();
+        await this.start(this.view?.mode);
         return;
       }
       this.peopleProblem = problem;
