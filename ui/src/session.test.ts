@@ -301,6 +301,34 @@ describe("unlocking", () => {
   });
 });
 
+describe("signing out from the links under the header", () => {
+  it("signs out and returns to Welcome, which says so", async () => {
+    const calls = fakeShell({
+      app_info: () => TEST_APP_INFO,
+      session: () => SIGNED_IN,
+      sign_out: () => SIGNED_OUT,
+      ...quietHome,
+    });
+    await startApp();
+
+    getByText("nav[aria-label=Main] a", /^Sign out$/).click();
+    await settle();
+
+    expect(calls).toContain("sign_out");
+    expect(normalisedText(mainHeading())).toContain("See your care and support payments");
+    expect(document.activeElement).toBe(mainHeading());
+    getByText(".govuk-notification-banner p", /^You have signed out\.$/);
+    expect(document.querySelector("nav[aria-label=Main]")).toBeNull();
+  });
+
+  it("is not offered in kiosk mode, where 'Finish and remove my information' does it", async () => {
+    fakeShell({ app_info: () => KIOSK_INFO, session: () => KIOSK_SIGNED_IN, ...quietHome });
+    await startApp();
+
+    expect([...document.querySelectorAll("nav[aria-label=Main] a")].map(normalisedText)).toEqual(["Home", "Settings"]);
+  });
+});
+
 describe("on a shared computer (kiosk mode)", () => {
   it("shows the shared-computer banner and the finish button on every screen", async () => {
     fakeShell({ app_info: () => KIOSK_INFO, session: () => SIGNED_OUT });
