@@ -3,7 +3,7 @@
 // person: the people are "Sample Person" from ./documents.ts. Signing in is refused (the preview
 // is not connected to a council), so to see the signed-in screens start with the address's
 // query: ?session=signedIn (a representative), client (only their own documents), locked or
-// kiosk.
+// kiosk. Add &idle=25 to see the inactivity warning after 5 seconds (the time in seconds).
 
 import type { AppMode } from "../bindings/AppMode";
 import type { IdlePolicy } from "../bindings/IdlePolicy";
@@ -28,6 +28,15 @@ function startFromAddress(): Start {
 
 const start = startFromAddress();
 
+/** A shorter inactivity time from the address (?idle=SECONDS), to look at the warning. */
+function idleFromAddress(): number | null {
+  if (typeof location === "undefined") return null;
+  const seconds = Number(new URLSearchParams(location.search).get("idle"));
+  return Number.isInteger(seconds) && seconds >= 21 ? seconds : null;
+}
+
+const idleSeconds = idleFromAddress();
+
 /** The preview's pretend session. */
 const state: { session: SessionState; mode: AppMode; client: boolean; lockAfter: number; passphrase: boolean } = {
   session: start === "signedIn" || start === "kiosk" || start === "client" ? "signedIn" : start === "locked" ? "locked" : "signedOut",
@@ -41,10 +50,11 @@ const state: { session: SessionState; mode: AppMode; client: boolean; lockAfter:
 export const PREVIEW_MODE: AppMode = state.mode;
 
 function sessionView(): SessionView {
+  const idle = state.mode === "kiosk" ? KIOSK_IDLE : { ...HOME_IDLE, afterSeconds: state.lockAfter * 60 };
   const view: SessionView = {
     state: state.session,
     mode: state.mode,
-    idle: state.mode === "kiosk" ? KIOSK_IDLE : { ...HOME_IDLE, afterSeconds: state.lockAfter * 60 },
+    idle: idleSeconds ? { ...idle, afterSeconds: idleSeconds, warnBeforeSeconds: 20 } : idle,
     keyProtection: state.mode === "kiosk" ? "memoryOnly" : state.passphrase ? "passphrase" : "keychain",
     offline: false,
   };
