@@ -24,6 +24,8 @@ DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
+  # Checking the installers (.ci/package-test): Debian's package checker, the menu entry validator.
+  lintian desktop-file-utils
 )
 
 CFP_STARTED_AT=$SECONDS

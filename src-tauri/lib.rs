@@ -1,7 +1,9 @@
 //! The desktop shell: one window, and commands that delegate to `cfp-core`. Nothing here
 //! decides anything; it only adapts the core to Tauri.
 
+mod baked_profile;
 mod commands;
+mod updater;
 mod window;
 
 use cfp_core::{AppMode, CouncilProfile};
@@ -16,7 +18,7 @@ pub struct ShellState {
 impl ShellState {
     pub fn from_environment() -> Self {
         ShellState {
-            profile: cfp_core::profile::locate().map_err(|e| e.to_string()),
+            profile: baked_profile::locate().map_err(|e| e.to_string()),
             mode: AppMode::Home,
         }
     }
@@ -25,8 +27,10 @@ impl ShellState {
 fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .manage(state)
+        .plugin(updater::plugin())
         .setup(|app| {
             window::open_main(app.handle())?;
+            updater::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
