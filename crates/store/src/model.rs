@@ -192,6 +192,10 @@ pub enum StoreChange {
 pub struct PageOutcome {
     /// Documents added or replaced (an older version than the one kept is skipped).
     pub upserted: usize,
+    /// Of those, documents that were not kept before.
+    pub added: usize,
+    /// Of those, documents that replaced a kept copy (a correction, or a replayed page).
+    pub replaced: usize,
     /// Documents removed (removing one not kept is not an error).
     pub removed: usize,
 }

@@ -218,7 +218,7 @@ impl Store {
                 return Err(StoreError::Invalid("a person is listed twice"));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Vec<String> = sqlx::query_scalar("SELECT person_id FROM people")
             .fetch_all(&mut *tx)
             .await?;
@@ -303,7 +303,7 @@ impl Store {
         new_cursor: &SyncCursor,
         synced_at: OffsetDateTime,
     ) -> Result<PageOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM people WHERE person_id = ?1")
             .bind(person_id.as_str())
             .fetch_optional(&mut *tx)
@@ -311,6 +311,9 @@ impl Store {
         if known.is_none() {
             return Err(StoreError::UnknownPerson);
         }
+        // Counting before and after tells new documents from replaced ones without a lookup
+        // per document (the count uses the person's index).
+        let count_before = count_documents(&mut tx, person_id).await?;
         let mut outcome = PageOutcome::default();
         for change in changes {
             match change {
@@ -382,8 +385,32 @@ impl Store {
             .bind(utc(synced_at))
             .execute(&mut *tx)
             .await?;
+        let count_after = count_documents(&mut tx, person_id).await?;
         tx.commit().await?;
+        outcome.added = (count_after + outcome.removed as i64 - count_before).max(0) as usize;
+        outcome.replaced = outcome.upserted.saturating_sub(outcome.added);
         Ok(outcome)
+    }
+
+    /// Purges one person (the council no longer lets the user act for them): their documents
+    /// and cursor go with them, in one transaction. `false` if they were not kept.
+    pub async fn remove_person(&self, person_id: &PersonId) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // Documents and the cursor go by ON DELETE CASCADE.
+        let done = sqlx::query("DELETE FROM people WHERE person_id = ?1")
+            .bind(person_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's write lock at once
+    /// (waiting up to the busy timeout), so concurrent writers (sync pages of several people)
+    /// queue up instead of failing with SQLITE_BUSY when a read-then-write transaction finds
+    /// its snapshot stale.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Where the person's last committed sync page ended (`None`: start from the beginning).
@@ -570,6 +597,18 @@ impl Store {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+async fn count_documents(
+    conn: &mut sqlx::SqliteConnection,
+    person_id: &PersonId,
+) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM documents WHERE person_id = ?1")
+            .bind(person_id.as_str())
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// Closes the pool and waits until no connection is left. A connection that was on its way

@@ -47,6 +47,8 @@ async fn people_documents_cursors_tokens_and_outbox_round_trip() {
         outcome,
         PageOutcome {
             upserted: 5,
+            added: 5,
+            replaced: 0,
             removed: 0
         }
     );
@@ -560,6 +562,8 @@ async fn apply_page_is_all_or_nothing() {
         outcome,
         PageOutcome {
             upserted: 2,
+            added: 1,
+            replaced: 1,
             removed: 1
         }
     );
