@@ -24,8 +24,8 @@ const BROWSER_SCRIPT = join(repoRoot, 'tests', 'e2e', 'harness', 'browser-signin
  * @param {{ env: NodeJS.ProcessEnv, home: string, cli: string, councilService: string }} options
  *   env: the app's environment (its XDG folders, D-Bus and keyring). The CLI, run in it without
  *   --store, uses the desktop app's own store (XDG_DATA_HOME/<app identifier>), and keeps its
- *   key in the same keyring. CFP_PROFILE in it is pointed at the service started here, so the
- *   app knows the same council.
+ *   key in the same keyring. The profile file that CFP_PROFILE names in it is rewritten to point
+ *   at the service started here, so the app and the CLI know the same council.
  * @returns {Promise<{ summary: string }>}
  */
 export async function prepareCachedData({ env, home, cli, councilService }) {
@@ -39,11 +39,11 @@ export async function prepareCachedData({ env, home, cli, councilService }) {
     readyTimeoutMs: 120_000,
   });
   try {
-    // The demo profile, pointed at this port.
+    // The app's profile file (a copy of the demo's), pointed at this port.
+    const profile = /** @type {string} */ (env.CFP_PROFILE);
     const demo = await readFile(demoProfilePath, 'utf8');
-    const profile = join(home, 'profile.toml');
+    if (!demo.includes('http://127.0.0.1:8400')) throw new Error(`${demoProfilePath} no longer names http://127.0.0.1:8400`);
     await writeFile(profile, demo.replaceAll('http://127.0.0.1:8400', service.url));
-    env.CFP_PROFILE = profile;
 
     const cliEnv = {
       ...env,

@@ -215,6 +215,10 @@ async function startEnvironment(name, binary) {
     await mkdir(runtimeDir, { mode: 0o700 });
     const logs = await artifactsFolder('logs');
     const appLog = join(logs, `perf-${name}-app.log`);
+    // The demo council's profile, copied: preparing cached data points it at the service it starts
+    // (after tauri-driver, and so the app, has been given this path).
+    const profile = join(home, 'profile.toml');
+    await writeFile(profile, await readFile(demoProfilePath, 'utf8'));
     const startsFile = join(home, 'starts.txt');
     await writeFile(startsFile, '');
     // The launcher notes its pid (kept by exec) and the wall-clock time, then becomes the program.
@@ -245,7 +249,7 @@ async function startEnvironment(name, binary) {
       XDG_CACHE_HOME: join(home, 'cache'),
       XDG_STATE_HOME: join(home, 'state'),
       XDG_RUNTIME_DIR: runtimeDir,
-      CFP_PROFILE: demoProfilePath,
+      CFP_PROFILE: profile,
       CFP_PERF_STARTS: startsFile,
       CFP_PERF_PROGRAM: binary,
       CFP_PERF_LOG: appLog,
