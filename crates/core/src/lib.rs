@@ -8,5 +8,5 @@ pub mod views;
 
 pub use app_info::{AppInfo, AppMode};
 pub use ipc::{ErrorCode, IpcError};
-pub use profile::{CouncilProfile, ProfileError};
+pub use profile::{CouncilProfile, MachinePolicy, ProfileError};
 pub use views::*;

@@ -20,6 +20,58 @@ pub struct CouncilProfile {
     pub contact_phone: String,
     /// A sentence or two about getting help, in the council's words.
     pub help_text: String,
+    /// How this computer may be used, set by its administrator (the `[policy]` section of the
+    /// machine-wide profile). Absent means an ordinary home computer.
+    #[serde(default)]
+    pub policy: MachinePolicy,
+}
+
+/// The machine policy: kiosk mode and what it allows. It only ever comes from the profile
+/// file (machine-wide, or `CFP_PROFILE` in tests and support), never from a setting a person
+/// can change, so nobody at a shared computer can turn kiosk mode off.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachinePolicy {
+    /// A shared computer (library, advice centre): nothing of the person is kept.
+    #[serde(default)]
+    pub kiosk: bool,
+    /// Minutes without use before the session ends (kiosk) or the app locks. Kiosk default 5.
+    #[serde(default)]
+    pub idle_minutes: Option<u32>,
+    /// Whether documents and statements may be saved as files. Kiosk default: no.
+    #[serde(default)]
+    pub allow_saving: Option<bool>,
+    /// Whether the app looks for updates. Default: yes.
+    #[serde(default)]
+    pub check_updates: Option<bool>,
+}
+
+impl MachinePolicy {
+    /// The kiosk idle time when the policy does not set one.
+    pub const KIOSK_IDLE_MINUTES: u32 = 5;
+    /// The limits on `idle_minutes`.
+    pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
+
+    pub fn is_kiosk(&self) -> bool {
+        self.kiosk
+    }
+
+    /// Minutes of inactivity the policy imposes, if it imposes any (always in kiosk mode).
+    pub fn idle_minutes(&self) -> Option<u32> {
+        match (self.idle_minutes, self.kiosk) {
+            (Some(minutes), _) => Some(minutes),
+            (None, true) => Some(Self::KIOSK_IDLE_MINUTES),
+            (None, false) => None,
+        }
+    }
+
+    pub fn allow_saving(&self) -> bool {
+        self.allow_saving.unwrap_or(!self.kiosk)
+    }
+
+    pub fn check_updates(&self) -> bool {
+        self.check_updates.unwrap_or(true)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +120,11 @@ impl CouncilProfile {
         }
         if !self.contact_email.contains('@') {
             return Err(invalid("contact_email is not an email address."));
+        }
+        if let Some(minutes) = self.policy.idle_minutes {
+            if !MachinePolicy::IDLE_MINUTES_RANGE.contains(&minutes) {
+                return Err(invalid("policy.idle_minutes must be from 1 to 60."));
+            }
         }
         for (name, url) in [("issuer_url", &self.issuer_url), ("api_url", &self.api_url)] {
             let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
@@ -185,6 +242,50 @@ mod tests {
         // A broken machine profile is reported, never silently replaced by the demo.
         std::fs::write(&machine, "council_name = ").unwrap();
         assert!(locate_from(None, &machine).is_err());
+    }
+
+    #[test]
+    fn policy_defaults_to_a_home_computer_and_kiosk_tightens_it() {
+        let home = CouncilProfile::demo().policy;
+        assert!(!home.is_kiosk());
+        assert_eq!(home.idle_minutes(), None);
+        assert!(home.allow_saving());
+        assert!(home.check_updates());
+
+        let kiosk = CouncilProfile::from_toml(
+            &format!("{DEMO_PROFILE_TOML}\n[policy]\nkiosk = true\n"),
+            "kiosk.toml",
+        )
+        .unwrap()
+        .policy;
+        assert!(kiosk.is_kiosk());
+        assert_eq!(kiosk.idle_minutes(), Some(5));
+        assert!(!kiosk.allow_saving());
+
+        let custom = CouncilProfile::from_toml(
+            &format!(
+                "{DEMO_PROFILE_TOML}\n[policy]\nkiosk = true\nidle_minutes = 2\nallow_saving = true\ncheck_updates = false\n"
+            ),
+            "kiosk.toml",
+        )
+        .unwrap()
+        .policy;
+        assert_eq!(custom.idle_minutes(), Some(2));
+        assert!(custom.allow_saving());
+        assert!(!custom.check_updates());
+
+        for bad in [
+            "idle_minutes = 0",
+            "idle_minutes = 61",
+            "kiosk = \"yes\"",
+            "surprise = 1",
+        ] {
+            let text = format!("{DEMO_PROFILE_TOML}\n[policy]\n{bad}\n");
+            assert!(
+                CouncilProfile::from_toml(&text, "bad.toml").is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,255 @@
+//! The real council service (identity + finance, with the demo data) on a free loopback port,
+//! in this process, and a browser played by an HTTP client that fills in the council's
+//! sign-in form the way a person would.
+
+#![allow(dead_code)] // Each test file uses a different part of this.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use cfp_core::CouncilProfile;
+use cfp_council_client::{BrowserError, BrowserOpener, CouncilHttp, HttpTimeouts, SystemClock};
+use cfp_portal::cfp_store::{
+    InMemorySecrets, KeychainName, Passphrase, SecretStore, SecretStoreError,
+};
+use cfp_portal::{Portal, PortalSetup};
+use reqwest::header::LOCATION;
+use url::Url;
+
+/// Ruth: Lasting Power of Attorney for three demo people.
+pub const RUTH: (&str, &str) = ("ruth.adeyemi@example.org", "demo attorney willow harbour");
+/// Chloe: one request waiting, one rejected; nobody to act for yet.
+pub const CHLOE: (&str, &str) = ("chloe.bennett@example.org", "demo myself pebble orchard");
+
+pub struct Council {
+    pub base: Url,
+    pub dir: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Council {
+    /// Stops answering, as if the council's service went away (or the computer went offline).
+    pub fn stop(&self) {
+        self.server.abort();
+    }
+
+    /// A council profile pointing at this service (and optionally a `[policy]` section).
+    pub fn profile(&self, policy: &str) -> CouncilProfile {
+        let base = self.base.as_str().trim_end_matches('/');
+        let text = cfp_core::profile::DEMO_PROFILE_TOML.replace("http://127.0.0.1:8400", base);
+        CouncilProfile::from_toml(&format!("{text}\n{policy}\n"), "test profile").unwrap()
+    }
+}
+
+impl Drop for Council {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// `council-service demo`, in-process, on a free port with its data in a temporary folder.
+pub async fn start_council() -> Council {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().await;
+    let config = council_service::demo::demo_config(port, dir.path(), None);
+    let service = council_service::Service::build(
+        config,
+        Arc::new(council_kit::clock::SystemClock),
+        Arc::new(council_kit::secret::OsRandomness),
+        |_| None,
+    )
+    .await
+    .unwrap();
+    council_service::demo::seed(&service).await.unwrap();
+    council_finance::demo::seed(&service.finance, &service.identity)
+        .await
+        .unwrap();
+    let (bound, server) = service.bind(service.config.listen).await.unwrap();
+    let server = tokio::spawn(async move {
+        let _ = server.await;
+    });
+    Council {
+        base: Url::parse(&format!("http://{bound}/")).unwrap(),
+        dir,
+        server,
+    }
+}
+
+/// What the browser saw.
+#[derive(Default, Debug, Clone)]
+pub struct Seen {
+    /// Times the council asked for the password.
+    pub password_asked: u32,
+    /// Pages opened that were the council's sign-in (authorization) requests.
+    pub sign_ins: u32,
+    /// Pages opened that ended the council's session.
+    pub sign_outs: u32,
+    /// The `prompt` and `max_age` of the last authorization request.
+    pub last_prompt: Option<String>,
+    pub last_max_age: Option<String>,
+}
+
+/// A person at a browser with a cookie jar: signs in with `account` when the council asks.
+/// `act: false` makes a browser that opens nothing (for cancelling).
+#[derive(Clone)]
+pub struct TestBrowser {
+    client: reqwest::Client,
+    account: (&'static str, &'static str),
+    pub seen: Arc<Mutex<Seen>>,
+    act: bool,
+}
+
+impl TestBrowser {
+    pub fn new(account: (&'static str, &'static str)) -> Self {
+        TestBrowser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            account,
+            seen: Arc::default(),
+            act: true,
+        }
+    }
+
+    pub fn idle() -> Self {
+        TestBrowser {
+            act: false,
+            ..TestBrowser::new(RUTH)
+        }
+    }
+
+    pub fn seen(&self) -> Seen {
+        self.seen.lock().unwrap().clone()
+    }
+
+    async fn browse(self, url: Url) {
+        let mut request = self.client.get(url);
+        for _ in 0..20 {
+            let Ok(response) = request.send().await else {
+                return;
+            };
+            let here = response.url().clone();
+            if response.status().is_redirection() {
+                let location = response.headers()[LOCATION].to_str().unwrap().to_string();
+                request = self.client.get(here.join(&location).unwrap());
+                continue;
+            }
+            let body = response.text().await.unwrap_or_default();
+            if body.contains("action=\"/sign-in\"") {
+                self.seen.lock().unwrap().password_asked += 1;
+                let csrf = attribute_after(&body, "name=\"csrf_token\"", "value").unwrap();
+                request = self.client.post(here.join("/sign-in").unwrap()).form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("email", self.account.0),
+                    ("password", self.account.1),
+                ]);
+                continue;
+            }
+            return;
+        }
+    }
+}
+
+impl BrowserOpener for TestBrowser {
+    fn open(&self, url: &Url) -> Result<(), BrowserError> {
+        {
+            let mut seen = self.seen.lock().unwrap();
+            let query = |name: &str| {
+                url.query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            };
+            if query("code_challenge").is_some() {
+                seen.sign_ins += 1;
+                seen.last_prompt = query("prompt");
+                seen.last_max_age = query("max_age");
+            } else {
+                seen.sign_outs += 1;
+            }
+        }
+        if self.act {
+            tokio::spawn(self.clone().browse(url.clone()));
+        }
+        Ok(())
+    }
+}
+
+fn attribute_after(body: &str, marker: &str, attribute: &str) -> Option<String> {
+    let rest = &body[body.find(marker)?..];
+    let needle = format!("{attribute}=\"");
+    let at = rest.find(&needle)? + needle.len();
+    let end = rest[at..].find('"')?;
+    Some(rest[at..at + end].to_string())
+}
+
+/// One keychain shared by several portals (as the OS keychain is, across restarts).
+#[derive(Clone, Default)]
+pub struct SharedSecrets(pub Arc<InMemorySecrets>);
+
+impl SharedSecrets {
+    pub fn unavailable() -> Self {
+        SharedSecrets(Arc::new(InMemorySecrets::unavailable()))
+    }
+}
+
+impl SecretStore for SharedSecrets {
+    fn get(
+        &self,
+        name: &KeychainName,
+    ) -> Result<Option<zeroize::Zeroizing<String>>, SecretStoreError> {
+        self.0.get(name)
+    }
+    fn set(&self, name: &KeychainName, secret: &str) -> Result<(), SecretStoreError> {
+        self.0.set(name, secret)
+    }
+    fn delete(&self, name: &KeychainName) -> Result<bool, SecretStoreError> {
+        self.0.delete(name)
+    }
+}
+
+pub async fn portal(
+    profile: CouncilProfile,
+    data_dir: &Path,
+    secrets: &SharedSecrets,
+    browser: &TestBrowser,
+    passphrase: Option<&str>,
+) -> Result<Portal, cfp_core::IpcError> {
+    Portal::start(PortalSetup {
+        profile,
+        data_dir: data_dir.to_path_buf(),
+        store_path: None,
+        secrets: Box::new(secrets.clone()),
+        browser: Arc::new(browser.clone()),
+        clock: Arc::new(SystemClock),
+        http: CouncilHttp::new(HttpTimeouts::default()).unwrap(),
+        passphrase: passphrase.map(Passphrase::new),
+        app_version: "test".into(),
+    })
+    .await
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+pub fn no_progress(_: cfp_core::SyncProgressView) {}
