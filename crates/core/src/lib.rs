@@ -2,6 +2,8 @@
 //! and scripted. The shell in `src-tauri/` only adapts these functions to IPC commands.
 
 pub mod app_info;
+#[cfg(feature = "exports")]
+pub mod exports;
 pub mod ipc;
 pub mod profile;
 pub mod views;
