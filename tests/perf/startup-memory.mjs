@@ -336,7 +336,11 @@ async function launchOnce(environment, screen, idleMs) {
         .catch((error) => ({ state: 'error', message: error.message }));
       if (answer.state === 'shown') shown = answer;
       else if (answer.state === 'timeout') {
-        throw new Error(`the first screen did not appear within ${FIRST_SCREEN_TIMEOUT_MS} ms; headings: ${JSON.stringify(answer.headings)}`);
+        const welcome = screen !== SCREENS.welcome && answer.headings.some((/** @type {string} */ h) => SCREENS.welcome.heading.test(h));
+        throw new Error(
+          `the first screen did not appear within ${FIRST_SCREEN_TIMEOUT_MS} ms; headings: ${JSON.stringify(answer.headings)}` +
+            (welcome ? ' (the app shows Welcome: it did not find the signed-in store; is it built with the store wiring?)' : ''),
+        );
       } else await sleep(20); // not our page yet, or it navigated under the script: ask again
     }
 
