@@ -63,12 +63,11 @@ export async function prepareCachedData({ env, home, cli, councilService }) {
       }
     };
     await cliRun(['sign-in']);
-    const synced = await cliRun(['sync']);
-    const lastLine = synced.trim().split('\n').at(-1) ?? '';
+    await cliRun(['sync']);
     return {
       summary:
-        `Cached data: ${RETURNING_USER.story}, signed in and synced with the command line ` +
-        `(${lastLine.trim() || 'synced'}); the council service is stopped, so the app starts offline.`,
+        `Cached data: ${RETURNING_USER.story}, signed in and synced with the command line into the ` +
+        `app's own store; the council service is stopped, so the app starts offline.`,
     };
   } finally {
     await service.helper.stop();
