@@ -1,34 +1,152 @@
-//! IPC commands. Each one is listed in `cfp_core::ipc::COMMANDS` and granted in
-//! src-tauri/capabilities/.
+//! IPC commands. Each one is listed in `cfp_core::ipc::COMMANDS`, granted in
+//! src-tauri/capabilities/, and only delegates to the `Portal` (crates/portal): nothing here
+//! decides anything. (The statement and export commands are in exports.rs.)
 
-use cfp_core::{AppInfo, ErrorCode, IpcError};
-use tauri::State;
+use cfp_core::{
+    AccessRequestForm, AccessRequestOutcome, AccessRequestView, AppInfo, DocumentListView,
+    DocumentQuery, DocumentView, IpcError, PersonView, RelationshipView, SessionView, SettingsView,
+    SyncProgressView, SyncSummaryView, SYNC_PROGRESS_EVENT,
+};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::ShellState;
 
-#[tauri::command]
-pub fn app_info(state: State<'_, ShellState>) -> Result<AppInfo, IpcError> {
-    let profile = state
-        .profile
-        .as_ref()
-        .map_err(|reason| IpcError::new(ErrorCode::InvalidInput, reason.clone()))?;
-    Ok(AppInfo::new(profile, state.mode, env!("CARGO_PKG_VERSION")))
-}
+type Answer<T> = Result<T, IpcError>;
 
-/// Signing in arrives with the client core (issue 5); until then the app says so plainly.
 #[tauri::command]
-pub fn sign_in() -> Result<(), IpcError> {
-    Err(not_yet("Signing in"))
+pub async fn app_info(state: State<'_, ShellState>) -> Answer<AppInfo> {
+    Ok(state.portal()?.app_info().await)
 }
 
 #[tauri::command]
-pub fn create_account() -> Result<(), IpcError> {
-    Err(not_yet("Creating an account"))
+pub async fn session(state: State<'_, ShellState>) -> Answer<SessionView> {
+    Ok(state.portal()?.session().await)
 }
 
-fn not_yet(what: &str) -> IpcError {
-    IpcError::new(
-        ErrorCode::Unavailable,
-        format!("{what} is not ready in this version of the app yet."),
-    )
+#[tauri::command]
+pub async fn sign_in(state: State<'_, ShellState>) -> Answer<SessionView> {
+    state.portal()?.sign_in().await
+}
+
+#[tauri::command]
+pub async fn create_account(state: State<'_, ShellState>) -> Answer<SessionView> {
+    state.portal()?.create_account().await
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(state: State<'_, ShellState>) -> Answer<()> {
+    state.portal()?.cancel_sign_in();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, ShellState>) -> Answer<SessionView> {
+    Ok(state.portal()?.sign_out().await)
+}
+
+#[tauri::command]
+pub async fn lock(state: State<'_, ShellState>) -> Answer<SessionView> {
+    Ok(state.portal()?.lock().await)
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, ShellState>, passphrase: String) -> Answer<SessionView> {
+    state.portal()?.unlock(&passphrase).await
+}
+
+#[tauri::command]
+pub async fn people(state: State<'_, ShellState>) -> Answer<Vec<PersonView>> {
+    state.portal()?.people().await
+}
+
+/// Progress goes to the window as `sync-progress` events while the sync runs.
+#[tauri::command]
+pub async fn sync_now<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, ShellState>,
+) -> Answer<SyncSummaryView> {
+    let progress = move |p: SyncProgressView| {
+        // A window that has gone away simply misses the event.
+        let _ = app.emit(SYNC_PROGRESS_EVENT, p);
+    };
+    state.portal()?.sync_now(&progress).await
+}
+
+#[tauri::command]
+pub async fn documents(
+    state: State<'_, ShellState>,
+    person_id: String,
+    query: DocumentQuery,
+) -> Answer<DocumentListView> {
+    state.portal()?.documents(&person_id, &query).await
+}
+
+#[tauri::command]
+pub async fn document(
+    state: State<'_, ShellState>,
+    person_id: String,
+    document_id: String,
+) -> Answer<DocumentView> {
+    state.portal()?.document(&person_id, &document_id).await
+}
+
+#[tauri::command]
+pub fn relationships(state: State<'_, ShellState>) -> Answer<Vec<RelationshipView>> {
+    Ok(state.portal()?.relationships())
+}
+
+#[tauri::command]
+pub async fn access_requests(state: State<'_, ShellState>) -> Answer<Vec<AccessRequestView>> {
+    state.portal()?.access_requests().await
+}
+
+#[tauri::command]
+pub async fn request_access(
+    state: State<'_, ShellState>,
+    form: AccessRequestForm,
+) -> Answer<AccessRequestOutcome> {
+    state.portal()?.request_access(&form).await
+}
+
+#[tauri::command]
+pub async fn resubmit_access_request(
+    state: State<'_, ShellState>,
+    request_id: String,
+    form: AccessRequestForm,
+) -> Answer<AccessRequestOutcome> {
+    state
+        .portal()?
+        .resubmit_access_request(&request_id, &form)
+        .await
+}
+
+#[tauri::command]
+pub async fn withdraw_access_request(
+    state: State<'_, ShellState>,
+    request_id: String,
+) -> Answer<Vec<AccessRequestView>> {
+    state.portal()?.withdraw_access_request(&request_id).await
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, ShellState>) -> Answer<SettingsView> {
+    Ok(state.portal()?.settings().await)
+}
+
+#[tauri::command]
+pub async fn set_lock_after(state: State<'_, ShellState>, minutes: u32) -> Answer<SettingsView> {
+    state.portal()?.set_lock_after(minutes).await
+}
+
+#[tauri::command]
+pub async fn set_passphrase(
+    state: State<'_, ShellState>,
+    passphrase: String,
+) -> Answer<SettingsView> {
+    state.portal()?.set_passphrase(&passphrase).await
+}
+
+#[tauri::command]
+pub async fn remove_local_data(state: State<'_, ShellState>) -> Answer<SessionView> {
+    state.portal()?.remove_local_data().await
 }

@@ -1,26 +1,66 @@
-//! The desktop shell: one window, and commands that delegate to `cfp-core`. Nothing here
-//! decides anything; it only adapts the core to Tauri.
+//! The desktop shell: one window, and commands that delegate to the `Portal` (cfp-portal).
+//! Nothing here decides anything; it only adapts the core to Tauri.
 
 mod baked_profile;
 mod commands;
 mod updater;
 mod window;
 
-use cfp_core::{AppMode, CouncilProfile};
+use std::sync::{Arc, OnceLock};
+
+use cfp_core::{AppMode, CouncilProfile, ErrorCode, IpcError};
+use cfp_portal::Portal;
+use tauri::Manager;
 
 /// What every command can reach.
 pub struct ShellState {
     /// The council this app talks to, or why its settings could not be read.
     pub profile: Result<CouncilProfile, String>,
+    /// Kiosk when the machine policy says so (a person cannot change it).
     pub mode: AppMode,
+    /// The application core, built in `setup` once the app's data folder is known.
+    portal: OnceLock<Result<Arc<Portal>, IpcError>>,
 }
 
 impl ShellState {
     pub fn from_environment() -> Self {
+        let profile = baked_profile::locate().map_err(|e| e.to_string());
+        let kiosk = profile.as_ref().is_ok_and(|p| p.policy.is_kiosk());
         ShellState {
-            profile: baked_profile::locate().map_err(|e| e.to_string()),
-            mode: AppMode::Home,
+            profile,
+            mode: if kiosk { AppMode::Kiosk } else { AppMode::Home },
+            portal: OnceLock::new(),
         }
+    }
+
+    /// The portal every command delegates to, or why there is none (the council settings
+    /// could not be read, or the app is still starting).
+    pub fn portal(&self) -> Result<&Portal, IpcError> {
+        match self.portal.get() {
+            Some(Ok(portal)) => Ok(portal),
+            Some(Err(error)) => Err(error.clone()),
+            None => Err(IpcError::new(
+                ErrorCode::Unavailable,
+                "The app is still starting. Please try again in a moment.",
+            )),
+        }
+    }
+
+    /// Builds the portal: the app's data folder, the OS keychain (none in kiosk mode, where
+    /// nothing is kept), the person's own browser (honouring BROWSER), the system clock.
+    fn start_portal(&self, data_dir: Result<std::path::PathBuf, String>) {
+        let portal = match (&self.profile, data_dir) {
+            (Err(reason), _) => Err(IpcError::new(ErrorCode::InvalidInput, reason.clone())),
+            (Ok(_), Err(_)) => Err(IpcError::new(
+                ErrorCode::Internal,
+                "The app could not find its data folder on this computer.",
+            )),
+            (Ok(profile), Ok(data_dir)) => tauri::async_runtime::block_on(
+                cfp_portal::desktop::start(profile.clone(), data_dir, env!("CARGO_PKG_VERSION")),
+            )
+            .map(Arc::new),
+        };
+        let _ = self.portal.set(portal);
     }
 }
 
@@ -29,14 +69,34 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
         .manage(state)
         .plugin(updater::plugin())
         .setup(|app| {
+            let data_dir = app.path().app_data_dir().map_err(|e| e.to_string());
+            app.state::<ShellState>().start_portal(data_dir);
             window::open_main(app.handle())?;
             updater::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::session,
             commands::sign_in,
-            commands::create_account
+            commands::create_account,
+            commands::cancel_sign_in,
+            commands::sign_out,
+            commands::lock,
+            commands::unlock,
+            commands::people,
+            commands::sync_now,
+            commands::documents,
+            commands::document,
+            commands::relationships,
+            commands::access_requests,
+            commands::request_access,
+            commands::resubmit_access_request,
+            commands::withdraw_access_request,
+            commands::settings,
+            commands::set_lock_after,
+            commands::set_passphrase,
+            commands::remove_local_data
         ])
 }
 

@@ -30,8 +30,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cfp_core::{
-    AppInfo, AppMode, CouncilProfile, IdleAction, IdlePolicy, IpcError,
-    KeyProtectionView, MachinePolicy, SessionState, SessionView, UserView,
+    AppInfo, AppMode, CouncilProfile, IdleAction, IdlePolicy, IpcError, KeyProtectionView,
+    MachinePolicy, SessionState, SessionView, UserView,
 };
 use cfp_council_client::{BrowserOpener, Clock, CouncilApi, CouncilHttp, Session, SignInClient};
 use cfp_store::{Passphrase, SecretStore, Store, StoreKey};
