@@ -24,6 +24,8 @@ DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
+  # Printing through the real CUPS (.ci/print-test): the scheduler, lp, and a PDF printer.
+  cups cups-client printer-driver-cups-pdf
   # Checking the installers (.ci/package-test): Debian's package checker, the menu entry validator.
   lintian desktop-file-utils
 )

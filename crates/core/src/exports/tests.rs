@@ -781,7 +781,24 @@ async fn prints_a_statement_through_cups() {
     let name = printed.file_name().unwrap().to_string_lossy().to_string();
     assert!(name.contains("Direct_Payment_statement"), "{name}");
     assert!(!name.contains("Okafor"));
-    let text = pdftotext(&printed);
+
+    // CUPS-PDF re-distils the job through Ghostscript, which keeps the pages but loses the
+    // embedded font's text map, so the printed file's text cannot be read back. What CUPS
+    // received is in its spool (kept for a day by default): it must be exactly the PDF we sent,
+    // with every amount in it, and the printer's output must have the same number of pages.
+    let job: u32 = name
+        .rsplit_once("-job_")
+        .and_then(|(_, rest)| rest.strip_suffix(".pdf"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a CUPS-PDF job file name: {name}"));
+    let spool = std::env::var("CFP_PRINT_TEST_SPOOL").unwrap_or_else(|_| "/var/spool/cups".into());
+    let received = std::fs::read(Path::new(&spool).join(format!("d{job:05}-001")))
+        .expect("the job's data in the CUPS spool (run as root)");
+    assert!(
+        received == file.bytes,
+        "CUPS received exactly the PDF the app sent"
+    );
+    let text = pdf_text(&received);
     for amount in [
         "£900.00",
         "-£120.00",
@@ -791,10 +808,35 @@ async fn prints_a_statement_through_cups() {
         "-£12.50",
         "£879.00",
     ] {
-        assert!(text.contains(amount), "{amount} on the printed page");
+        assert!(text.contains(amount), "{amount} in the printed job");
     }
     assert!(text.contains(MARGARET) && text.contains("RA-2026-000104"));
+    assert_eq!(
+        pages(&printed),
+        pages_of_bytes(&file.bytes),
+        "the printer's output has every page"
+    );
     std::fs::remove_file(&printed).unwrap();
+}
+
+#[cfg(unix)]
+fn pages(path: &Path) -> u32 {
+    let output = Command::new("pdfinfo").arg(path).output().unwrap();
+    assert!(output.status.success(), "pdfinfo failed");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo gives the page count")
+}
+
+#[cfg(unix)]
+fn pages_of_bytes(bytes: &[u8]) -> u32 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sent.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    pages(&path)
 }
 
 #[cfg(unix)]
