@@ -13,7 +13,8 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-/// Every `code` the finance API answers with.
+/// Every `code` the council service's JSON APIs answer with: camelCase, like every JSON name.
+/// (The OAuth endpoints' `error` values are fixed by their RFCs and are not codes.)
 pub mod codes {
     /// 401: no access token, or one that is not valid for this API (signature, issuer, audience).
     pub const UNAUTHORIZED: &str = "unauthorized";
@@ -39,4 +40,25 @@ pub mod codes {
         IMPORT_REFUSED,
         INTERNAL,
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codes;
+
+    #[test]
+    fn codes_are_camel_case_and_distinct() {
+        for code in codes::ALL {
+            let mut chars = code.chars();
+            assert!(
+                chars.next().is_some_and(|c| c.is_ascii_lowercase()),
+                "{code}"
+            );
+            assert!(chars.all(|c| c.is_ascii_alphanumeric()), "{code}");
+        }
+        let mut sorted = codes::ALL.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes::ALL.len());
+    }
 }

@@ -272,9 +272,21 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// An access token signed with the provider's own key, as its token endpoint signs them.
+/// An access token signed with the provider's own key, as its token endpoint signs them, for a
+/// live grant (the API checks the grant on every request, as it would for the app).
 async fn mint(pool: &sqlx::SqlitePool, issuer: &str, sub: &str) -> String {
     use base64::Engine;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    sqlx::query(
+        "INSERT INTO identity_grants (id, account_id, client_id, scope, auth_time, created_at) \
+         VALUES ('bench-grant', ?, 'bench', 'openid', ?, ?)",
+    )
+    .bind(sub)
+    .bind(now)
+    .bind(now)
+    .execute(pool)
+    .await
+    .unwrap();
     let (kid, key): (String, String) = sqlx::query_as(
         "SELECT kid, private_key_pkcs1_base64 FROM identity_signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
     )
@@ -284,7 +296,6 @@ async fn mint(pool: &sqlx::SqlitePool, issuer: &str, sub: &str) -> String {
     let der = base64::engine::general_purpose::STANDARD
         .decode(key)
         .unwrap();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = AccessTokenClaims {
         iss: issuer.into(),
         sub: sub.into(),
@@ -296,7 +307,7 @@ async fn mint(pool: &sqlx::SqlitePool, issuer: &str, sub: &str) -> String {
         email: "bench@example.org".into(),
         name: "Bench Reader".into(),
         jti: random_token(&OsRandomness),
-        sid: "bench".into(),
+        sid: "bench-grant".into(),
     };
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some(kid);

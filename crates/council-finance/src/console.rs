@@ -16,6 +16,7 @@ use maud::{html, Markup};
 
 use council_kit::cookie::{expired_cookie, read_cookie, session_cookie};
 use council_kit::page::{button, csrf_field, FieldError, Input, NavItem, Page};
+use council_kit::throttle::ClientAddress;
 
 use crate::access::{self, AccessError, StoredRequest};
 use crate::audit::{self, Action, Actor, Entry};
@@ -282,6 +283,7 @@ fn set_cookie(response: &mut Response, cookie: &str) {
 
 async fn sign_in(
     State(finance): State<Finance>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ConsoleResult {
@@ -289,21 +291,57 @@ async fn sign_in(
     check_csrf(&finance, cookie, &form)?;
     let email = form.get("email").map(|e| e.trim()).unwrap_or("");
     let password = form.get("password").map(String::as_str).unwrap_or("");
-    let mut conn = finance
-        .pool()
-        .acquire()
+    let now = finance.now();
+    let throttles = finance.throttles();
+    let account_key = email.to_lowercase();
+    let failed = |e: sqlx::Error| fail(&finance, e.into());
+    let throttled = match throttles
+        .per_account
+        .check(&account_key, now)
         .await
-        .map_err(|e| fail(&finance, e.into()))?;
+        .map_err(failed)?
+    {
+        Some(throttled) => Some(throttled),
+        None => throttles
+            .per_address
+            .check(&address, now)
+            .await
+            .map_err(failed)?,
+    };
+    if let Some(throttled) = throttled {
+        let message = format!(
+            "You have tried to sign in too many times. Wait {}, then try again.",
+            throttled.wait_text()
+        );
+        let errors = [FieldError::new("email", message)];
+        return Ok(sign_in_page(&finance, cookie, &errors, email));
+    }
+    let mut conn = finance.pool().acquire().await.map_err(failed)?;
     let Some(member) = staff::check_password(&mut conn, email, password)
         .await
         .map_err(|e| fail(&finance, e.into()))?
     else {
+        throttles
+            .per_account
+            .record(&account_key, now)
+            .await
+            .map_err(failed)?;
+        throttles
+            .per_address
+            .record(&address, now)
+            .await
+            .map_err(failed)?;
         let errors = [FieldError::new(
             "email",
             "The email address or password is not right.",
         )];
         return Ok(sign_in_page(&finance, cookie, &errors, email));
     };
+    throttles
+        .per_account
+        .clear(&account_key)
+        .await
+        .map_err(failed)?;
     let (token, _) =
         staff::start_session(&mut conn, &member.staff_id, finance.rng(), finance.now())
             .await

@@ -36,6 +36,7 @@ use council_kit::clock::Clock;
 use council_kit::mail::Mailer;
 use council_kit::page::Chrome;
 use council_kit::secret::Randomness;
+use council_kit::throttle::Throttle;
 
 /// The finance side's settings.
 #[derive(Clone, PartialEq, Eq)]
@@ -77,6 +78,15 @@ struct Inner {
     clock: Arc<dyn Clock>,
     rng: Arc<dyn Randomness>,
     chrome: Chrome,
+    throttles: StaffThrottles,
+}
+
+/// Limits on console sign-in, kept in the database (they outlive a restart).
+pub(crate) struct StaffThrottles {
+    /// Wrong passwords per staff email address.
+    pub per_account: Throttle,
+    /// Wrong passwords per network address.
+    pub per_address: Throttle,
 }
 
 /// The finance side's migrations (versions 2000-2999).
@@ -95,13 +105,34 @@ impl Finance {
         rng: Arc<dyn Randomness>,
     ) -> Result<Self, council_kit::db::DbError> {
         council_kit::db::migrate(&pool, migrator()).await?;
+        let filled = records::fill_missing_document_json(&pool)
+            .await
+            .map_err(|e| council_kit::db::DbError::Upgrade(e.to_string()))?;
+        if filled > 0 {
+            tracing::info!(documents = filled, "stored the API form of older documents");
+        }
         let chrome = Chrome {
             council_name: config.council_name.clone(),
             service_name: "Finance team console".into(),
             service_href: console::HOME.into(),
         };
+        let throttles = StaffThrottles {
+            per_account: Throttle::new(
+                pool.clone(),
+                "console.sign-in.account",
+                5,
+                time::Duration::minutes(15),
+            ),
+            per_address: Throttle::new(
+                pool.clone(),
+                "console.sign-in.address",
+                50,
+                time::Duration::minutes(15),
+            ),
+        };
         Ok(Self {
             inner: Arc::new(Inner {
+                throttles,
                 config,
                 pool,
                 verifier,
@@ -140,6 +171,10 @@ impl Finance {
 
     pub(crate) fn mailer(&self) -> &Mailer {
         &self.inner.mailer
+    }
+
+    pub(crate) fn throttles(&self) -> &StaffThrottles {
+        &self.inner.throttles
     }
 
     pub(crate) fn chrome(&self) -> &Chrome {

@@ -6,8 +6,6 @@
 //! gets exactly what changed since, each document once, in its latest state (withdrawn documents
 //! stay as tombstones so the client learns to delete them).
 
-use std::collections::HashMap;
-
 use cfp_domain::{
     ClientId, DocumentKind, LineKind, Money, Postcode, RemittanceAdvice, RemittanceHeader,
     RemittanceLine,
@@ -270,9 +268,11 @@ pub async fn publish_remittance(
     let Some(existing) = existing else {
         let document_id = new_id();
         let change = next_change_number(conn).await?;
+        let json = document_json(&document_id, 1, now, advice);
         sqlx::query(
             "INSERT INTO finance_documents (document_id, person_id, kind, reference, version, \
-             published_at, content_hash, change_number, withdrawn) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+             published_at, content_hash, change_number, withdrawn, document_json) \
+             VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
         )
         .bind(&document_id)
         .bind(person_id)
@@ -282,6 +282,7 @@ pub async fn publish_remittance(
         .bind(&hash)
         .bind(change)
         .bind(false)
+        .bind(json)
         .execute(&mut *conn)
         .await?;
         insert_remittance_body(conn, &document_id, advice).await?;
@@ -301,16 +302,18 @@ pub async fn publish_remittance(
         return Ok(Outcome::Unchanged);
     }
     let version: i64 = existing.get("version");
+    let version = u32::try_from(version + 1).map_err(|_| RecordError::Damaged)?;
     let change = next_change_number(conn).await?;
     sqlx::query(
         "UPDATE finance_documents SET version = ?, published_at = ?, content_hash = ?, \
-         change_number = ?, withdrawn = ? WHERE document_id = ?",
+         change_number = ?, withdrawn = ?, document_json = ? WHERE document_id = ?",
     )
-    .bind(version + 1)
+    .bind(i64::from(version))
     .bind(now.unix_timestamp())
     .bind(&hash)
     .bind(change)
     .bind(false)
+    .bind(document_json(&document_id, version, now, advice))
     .bind(&document_id)
     .execute(&mut *conn)
     .await?;
@@ -336,7 +339,8 @@ pub async fn withdraw_remittance(
     let document_id: String = row.get("document_id");
     let change = next_change_number(conn).await?;
     sqlx::query(
-        "UPDATE finance_documents SET withdrawn = ?, change_number = ? WHERE document_id = ?",
+        "UPDATE finance_documents SET withdrawn = ?, change_number = ?, document_json = NULL \
+         WHERE document_id = ?",
     )
     .bind(true)
     .bind(change)
@@ -402,60 +406,105 @@ async fn insert_remittance_body(
     Ok(())
 }
 
+/// A published advice as the API sends it: the JSON of [`Document`], made once when it is
+/// published and stored beside it, so serving it never joins, validates or serialises again.
+fn document_json(
+    document_id: &str,
+    version: u32,
+    published_at: OffsetDateTime,
+    advice: &RemittanceAdvice,
+) -> String {
+    // Whole seconds, as the row keeps it, so the JSON made from the row later is the same.
+    let published_at = published_at.replace_nanosecond(0).unwrap_or(published_at);
+    let document = DocumentRef {
+        document_id,
+        kind: DocumentKind::RemittanceAdvice,
+        version,
+        published_at,
+        remittance: advice,
+    };
+    let json = serde_json::to_string(&document).expect("a document always serialises");
+    debug_assert!(serde_json::from_str::<Document>(&json).is_ok());
+    json
+}
+
+/// [`Document`] by reference (the same JSON, without cloning the advice).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DocumentRef<'a> {
+    document_id: &'a str,
+    kind: DocumentKind,
+    version: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    published_at: OffsetDateTime,
+    remittance: &'a RemittanceAdvice,
+}
+
+/// One change in a person's feed, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChange {
+    pub document_id: String,
+    /// The document's JSON (see [`Document`]); `None` when it was withdrawn.
+    pub document_json: Option<String>,
+}
+
+impl StoredChange {
+    /// The typed change (parses the stored JSON; the API sends the stored bytes instead).
+    pub fn to_change(&self) -> Result<DocumentChange, RecordError> {
+        match &self.document_json {
+            None => Ok(DocumentChange::Remove {
+                document_id: self.document_id.clone(),
+            }),
+            Some(json) => Ok(DocumentChange::Upsert {
+                document: serde_json::from_str(json).map_err(|_| RecordError::Damaged)?,
+            }),
+        }
+    }
+}
+
 /// One page of a person's feed: documents changed after `after`, oldest change first.
 pub struct FeedPage {
-    pub changes: Vec<DocumentChange>,
+    pub changes: Vec<StoredChange>,
     /// The change number of the last change in the page (or `after` when the page is empty).
     pub last: i64,
     pub more: bool,
 }
 
-const DOCUMENT_SELECT: &str = "SELECT d.document_id, d.kind, d.reference, d.version, \
-     d.published_at, d.change_number, d.withdrawn, p.client_id, r.client_name, r.payee, \
-     r.period_from, r.period_to, r.finalised_on, r.payment_date, r.net_pence \
-     FROM finance_documents d JOIN finance_people p ON p.person_id = d.person_id \
-     LEFT JOIN finance_remittances r ON r.document_id = d.document_id";
-
+/// One indexed read (`finance_documents_feed`) of one table: no joins, no per-document queries.
 pub async fn feed_page(
     conn: &mut SqliteConnection,
     person_id: &str,
     after: i64,
     limit: u32,
 ) -> Result<FeedPage, RecordError> {
-    let rows = sqlx::query(&format!(
-        "{DOCUMENT_SELECT} WHERE d.person_id = ? AND d.change_number > ? \
-         ORDER BY d.change_number LIMIT ?"
-    ))
+    let mut rows: Vec<(String, i64, bool, Option<String>)> = sqlx::query_as(
+        "SELECT document_id, change_number, withdrawn, document_json FROM finance_documents \
+         WHERE person_id = ? AND change_number > ? ORDER BY change_number LIMIT ?",
+    )
     .bind(person_id)
     .bind(after)
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
     .await?;
     let more = rows.len() > limit as usize;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let Some(last_row) = rows.last() else {
-        return Ok(FeedPage {
-            changes: Vec::new(),
-            last: after,
-            more: false,
-        });
-    };
-    let last: i64 = last_row.get("change_number");
-    let mut lines = lines_between(conn, person_id, after, last).await?;
+    rows.truncate(limit as usize);
+    let last = rows.last().map_or(after, |row| row.1);
     let changes = rows
-        .iter()
-        .map(|row| {
-            let document_id: String = row.get("document_id");
-            if row.get::<bool, _>("withdrawn") {
-                Ok(DocumentChange::Remove { document_id })
-            } else {
-                let lines = lines.remove(&document_id).unwrap_or_default();
-                Ok(DocumentChange::Upsert {
-                    document: document_from_row(row, lines)?,
-                })
-            }
-        })
-        .collect::<Result<_, RecordError>>()?;
+        .into_iter()
+        .map(
+            |(document_id, _, withdrawn, json)| match (withdrawn, json) {
+                (true, _) => Ok(StoredChange {
+                    document_id,
+                    document_json: None,
+                }),
+                (false, Some(json)) => Ok(StoredChange {
+                    document_id,
+                    document_json: Some(json),
+                }),
+                (false, None) => Err(RecordError::Damaged),
+            },
+        )
+        .collect::<Result<_, _>>()?;
     Ok(FeedPage {
         changes,
         last,
@@ -463,61 +512,74 @@ pub async fn feed_page(
     })
 }
 
-/// One published (not withdrawn) document of the person.
-pub async fn document(
+/// One published (not withdrawn) document of the person, as its JSON.
+pub async fn document_json_of(
     conn: &mut SqliteConnection,
     person_id: &str,
     document_id: &str,
-) -> Result<Option<Document>, RecordError> {
-    let row = sqlx::query(&format!(
-        "{DOCUMENT_SELECT} WHERE d.person_id = ? AND d.document_id = ? AND d.withdrawn = ?"
-    ))
+) -> Result<Option<String>, RecordError> {
+    let json: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT document_json FROM finance_documents \
+         WHERE person_id = ? AND document_id = ? AND withdrawn = ?",
+    )
     .bind(person_id)
     .bind(document_id)
     .bind(false)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let rows = sqlx::query(
-        "SELECT document_id, kind, description, amount_pence, weekly_rate_pence, days, council_note \
-         FROM finance_remittance_lines WHERE document_id = ? ORDER BY line_no",
-    )
-    .bind(document_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let lines = rows.iter().map(line_from_row).collect::<Result<_, _>>()?;
-    document_from_row(&row, lines).map(Some)
+    match json {
+        None => Ok(None),
+        Some(Some(json)) => Ok(Some(json)),
+        Some(None) => Err(RecordError::Damaged),
+    }
 }
 
-/// Lines of the person's documents whose change number is in `(after, last]`, by document.
-async fn lines_between(
-    conn: &mut SqliteConnection,
-    person_id: &str,
-    after: i64,
-    last: i64,
-) -> Result<HashMap<String, Vec<RemittanceLine>>, RecordError> {
+/// Makes the stored JSON of documents published before it was kept (migration 2002), from their
+/// rows. Runs at start; does nothing once every published document has it. Returns how many.
+pub async fn fill_missing_document_json(pool: &sqlx::SqlitePool) -> Result<u64, RecordError> {
+    let mut tx = pool.begin().await?;
     let rows = sqlx::query(
-        "SELECT l.document_id, l.kind, l.description, l.amount_pence, l.weekly_rate_pence, \
-         l.days, l.council_note FROM finance_remittance_lines l \
-         JOIN finance_documents d ON d.document_id = l.document_id \
-         WHERE d.person_id = ? AND d.change_number > ? AND d.change_number <= ? \
-         ORDER BY l.document_id, l.line_no",
+        "SELECT d.document_id, d.kind, d.reference, d.version, d.published_at, p.client_id, \
+         r.client_name, r.payee, r.period_from, r.period_to, r.finalised_on, r.payment_date, \
+         r.net_pence FROM finance_documents d JOIN finance_people p ON p.person_id = d.person_id \
+         LEFT JOIN finance_remittances r ON r.document_id = d.document_id \
+         WHERE d.withdrawn = ? AND d.document_json IS NULL",
     )
-    .bind(person_id)
-    .bind(after)
-    .bind(last)
-    .fetch_all(conn)
+    .bind(false)
+    .fetch_all(&mut *tx)
     .await?;
-    let mut by_document: HashMap<String, Vec<RemittanceLine>> = HashMap::new();
     for row in &rows {
-        by_document
-            .entry(row.get("document_id"))
-            .or_default()
-            .push(line_from_row(row)?);
+        let document_id: String = row.get("document_id");
+        if kind_from_db(row.get("kind"))? != DocumentKind::RemittanceAdvice {
+            return Err(RecordError::Damaged);
+        }
+        let lines = sqlx::query(
+            "SELECT kind, description, amount_pence, weekly_rate_pence, days, council_note \
+             FROM finance_remittance_lines WHERE document_id = ? ORDER BY line_no",
+        )
+        .bind(&document_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(line_from_row)
+        .collect::<Result<_, _>>()?;
+        let advice = remittance_from_row(row, lines)?;
+        let version: i64 = row.get("version");
+        let version = u32::try_from(version).map_err(|_| RecordError::Damaged)?;
+        let json = document_json(
+            &document_id,
+            version,
+            timestamp(row.get("published_at"))?,
+            &advice,
+        );
+        sqlx::query("UPDATE finance_documents SET document_json = ? WHERE document_id = ?")
+            .bind(json)
+            .bind(&document_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    Ok(by_document)
+    tx.commit().await?;
+    Ok(rows.len() as u64)
 }
 
 fn line_from_row(row: &SqliteRow) -> Result<RemittanceLine, RecordError> {
@@ -535,22 +597,6 @@ fn line_from_row(row: &SqliteRow) -> Result<RemittanceLine, RecordError> {
             .transpose()
             .map_err(|_| RecordError::Damaged)?,
         council_note: row.get("council_note"),
-    })
-}
-
-fn document_from_row(row: &SqliteRow, lines: Vec<RemittanceLine>) -> Result<Document, RecordError> {
-    let kind = kind_from_db(row.get("kind"))?;
-    let version: i64 = row.get("version");
-    let remittance = match kind {
-        DocumentKind::RemittanceAdvice => Some(remittance_from_row(row, lines)?),
-        _ => None,
-    };
-    Ok(Document {
-        document_id: row.get("document_id"),
-        kind,
-        version: u32::try_from(version).map_err(|_| RecordError::Damaged)?,
-        published_at: timestamp(row.get("published_at"))?,
-        remittance,
     })
 }
 
@@ -584,4 +630,154 @@ fn remittance_from_row(
         Money::from_pence(net.ok_or(RecordError::Damaged)?),
     )
     .map_err(|_| RecordError::Damaged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    async fn database() -> sqlx::SqlitePool {
+        let pool = council_kit::db::open_sqlite("sqlite::memory:")
+            .await
+            .unwrap();
+        council_kit::db::migrate(&pool, crate::migrator())
+            .await
+            .unwrap();
+        pool
+    }
+
+    fn person() -> ImportPerson {
+        ImportPerson {
+            client_id: "100234567".parse().unwrap(),
+            given_name: "Margaret".into(),
+            family_name: "Okafor".into(),
+            date_of_birth: date!(1941 - 05 - 02),
+            address: "1 High Street, Worcester".into(),
+            postcode: "WR1 1AA".parse().unwrap(),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_feed_serves_each_document_as_stored_and_older_rows_get_their_json_at_start() {
+        let pool = database().await;
+        let now = datetime!(2026-03-01 09:30:05.123456 UTC);
+        let mut tx = begin_write(&pool).await.unwrap();
+        let (person_id, _) = upsert_person(&mut tx, &person(), || "p1".into(), now)
+            .await
+            .unwrap();
+        let advices = crate::demo::bulk_advices(&person(), 3);
+        for (n, advice) in advices.iter().enumerate() {
+            publish_remittance(&mut tx, &person_id, advice, || format!("d{n}"), now)
+                .await
+                .unwrap();
+        }
+        withdraw_remittance(&mut tx, &advices[1].header().reference)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = pool.acquire().await.unwrap();
+        let page = feed_page(&mut conn, &person_id, 0, 2).await.unwrap();
+        assert!(page.more);
+        let ids: Vec<_> = page
+            .changes
+            .iter()
+            .map(|c| c.document_id.as_str())
+            .collect();
+        assert_eq!(ids, ["d0", "d2"], "oldest change first; d1 changed last");
+        let rest = feed_page(&mut conn, &person_id, page.last, 2)
+            .await
+            .unwrap();
+        assert!(!rest.more);
+        assert_eq!(
+            rest.changes[0].to_change().unwrap(),
+            DocumentChange::Remove {
+                document_id: "d1".into()
+            }
+        );
+        let DocumentChange::Upsert { document } = page.changes[0].to_change().unwrap() else {
+            panic!("d0 is published");
+        };
+        assert_eq!(document.remittance.as_ref(), Some(&advices[0]));
+        assert_eq!(
+            (document.version, document.published_at),
+            (1, datetime!(2026-03-01 09:30:05 UTC)),
+            "whole seconds, as stored"
+        );
+
+        // A database from before the JSON was stored: the start fills it in, the same bytes.
+        let before: Vec<Option<String>> = page
+            .changes
+            .iter()
+            .map(|c| c.document_json.clone())
+            .collect();
+        sqlx::query("UPDATE finance_documents SET document_json = NULL")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        assert_eq!(
+            fill_missing_document_json(&pool).await.unwrap(),
+            2,
+            "not the withdrawn one"
+        );
+        assert_eq!(fill_missing_document_json(&pool).await.unwrap(), 0);
+        let mut conn = pool.acquire().await.unwrap();
+        let again = feed_page(&mut conn, &person_id, 0, 2).await.unwrap();
+        let after: Vec<Option<String>> = again
+            .changes
+            .iter()
+            .map(|c| c.document_json.clone())
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(
+            document_json_of(&mut conn, &person_id, "d2").await.unwrap(),
+            before[1]
+        );
+        assert_eq!(
+            document_json_of(&mut conn, &person_id, "d1").await.unwrap(),
+            None
+        );
+        assert_eq!(
+            document_json_of(&mut conn, "someone else", "d2")
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn a_correction_stores_the_new_version() {
+        let pool = database().await;
+        let now = datetime!(2026-03-01 09:30 UTC);
+        let later = datetime!(2026-03-08 10:00 UTC);
+        let mut tx = begin_write(&pool).await.unwrap();
+        let (person_id, _) = upsert_person(&mut tx, &person(), || "p1".into(), now)
+            .await
+            .unwrap();
+        let advices = crate::demo::bulk_advices(&person(), 2);
+        publish_remittance(&mut tx, &person_id, &advices[0], || "d0".into(), now)
+            .await
+            .unwrap();
+        // The same reference with other content is a correction.
+        let mut header = advices[0].header().clone();
+        header.payee = "Okafor Care Services".into();
+        let corrected =
+            RemittanceAdvice::new(header, advices[0].lines().to_vec(), advices[0].net_amount())
+                .unwrap();
+        let outcome = publish_remittance(&mut tx, &person_id, &corrected, || unreachable!(), later)
+            .await
+            .unwrap();
+        assert_eq!(outcome, Outcome::Updated);
+        tx.commit().await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let json = document_json_of(&mut conn, &person_id, "d0")
+            .await
+            .unwrap()
+            .unwrap();
+        let document: Document = serde_json::from_str(&json).unwrap();
+        assert_eq!((document.version, document.published_at), (2, later));
+        assert_eq!(document.remittance, Some(corrected));
+    }
 }

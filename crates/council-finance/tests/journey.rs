@@ -8,84 +8,8 @@ mod support;
 
 use council_api::{AccessRequest, DocumentChange, PeopleList};
 use council_finance::staff::Role;
-use council_kit::secret::{random_token, sha256_base64url, OsRandomness};
 use reqwest::StatusCode;
 use support::*;
-
-/// Signs a new person up and in through the identity provider's own pages and token endpoint,
-/// as the desktop app and the system browser do. Returns the access token.
-async fn sign_up_through_the_app(council: &Council, email: &str) -> String {
-    let verifier = random_token(&OsRandomness);
-    let challenge = sha256_base64url(verifier.as_bytes());
-    let state = random_token(&OsRandomness);
-    let browser = council.browser();
-    let authorize = format!(
-        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={REDIRECT_URI}\
-         &scope=openid%20email%20profile&state={state}&nonce=n1&code_challenge={challenge}\
-         &code_challenge_method=S256&prompt=create"
-    );
-    let response = browser
-        .client
-        .get(browser.url(&authorize))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let response = browser
-        .submit(
-            "/create-account",
-            "/create-account",
-            &[
-                ("given_name", "Ruth"),
-                ("family_name", "Adeyemi"),
-                ("address", "5 Foregate Street\nWorcester"),
-                ("postcode", "WR1 1DB"),
-                ("email", email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(location(&response), "/confirm-email");
-    let mail = council.wait_for_mail(email).await;
-    let code: String = mail
-        .body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a 6-digit code in the email")
-        .to_owned();
-    let response = browser
-        .submit("/confirm-email", "/confirm-email", &[("code", &code)])
-        .await;
-    let callback = location(&response);
-    assert!(callback.starts_with(REDIRECT_URI), "{callback}");
-    let callback = url::Url::parse(&callback).unwrap();
-    let code = callback
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
-    let tokens: serde_json::Value = council
-        .http
-        .post(format!("{}/token", council.base))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", CLIENT_ID),
-            ("code_verifier", &verifier),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_owned()
-}
 
 #[tokio::test]
 async fn from_sign_up_to_approval_to_documents_to_removal() {
@@ -94,7 +18,7 @@ async fn from_sign_up_to_approval_to_documents_to_removal() {
     assert_eq!(response.status(), StatusCode::OK);
 
     let email = "ruth.adeyemi@example.org";
-    let token = sign_up_through_the_app(&council, email).await;
+    let token = sign_up_through_the_app(&council, email).await.access_token;
     let me = council.get_json("/me", &token).await;
     assert_eq!(me["name"], "Ruth Adeyemi");
 

@@ -172,6 +172,23 @@ pub async fn find_grant(pool: &SqlitePool, id: &str) -> Result<Option<Grant>, sq
     }))
 }
 
+/// Whether the grant exists, belongs to the account and has not been revoked: what an access
+/// token's `sid` and `sub` must still point at for the token to be accepted.
+pub async fn is_live(
+    pool: &SqlitePool,
+    grant_id: &str,
+    account_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM identity_grants WHERE id = ? AND account_id = ? AND revoked_at IS NULL",
+    )
+    .bind(grant_id)
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
+
 pub async fn issue_refresh_token(
     pool: &SqlitePool,
     rng: &dyn Randomness,

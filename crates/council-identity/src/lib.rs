@@ -82,12 +82,15 @@ struct Throttles {
 }
 
 impl Throttles {
-    fn new() -> Self {
+    /// Kept in the database (council-kit's `kit_throttle_events`): they outlive a restart and
+    /// hold across instances that share the database.
+    fn new(pool: &SqlitePool) -> Self {
+        let limit = |scope, limit, window| Throttle::new(pool.clone(), scope, limit, window);
         Self {
-            sign_in_per_account: Throttle::new(5, Duration::minutes(15)),
-            sign_in_per_address: Throttle::new(50, Duration::minutes(15)),
-            resend_per_email: Throttle::new(3, Duration::minutes(15)),
-            mail_per_email: Throttle::new(10, Duration::hours(1)),
+            sign_in_per_account: limit("identity.sign-in.account", 5, Duration::minutes(15)),
+            sign_in_per_address: limit("identity.sign-in.address", 50, Duration::minutes(15)),
+            resend_per_email: limit("identity.resend.email", 3, Duration::minutes(15)),
+            mail_per_email: limit("identity.mail.email", 10, Duration::hours(1)),
         }
     }
 }
@@ -127,13 +130,15 @@ impl Identity {
             config.access_token_audience.clone(),
             keys.jwks(),
         )
-        .map_err(|_| keys::KeyError::Damaged)?;
+        .map_err(|_| keys::KeyError::Damaged)?
+        .with_grant_check(pool.clone());
         let chrome = Chrome {
             council_name: config.council_name.clone(),
             service_name: config.service_name.clone(),
             service_href: "/".into(),
         };
         let passwords = Passwords::new(rng.as_ref());
+        let throttles = Throttles::new(&pool);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -145,7 +150,7 @@ impl Identity {
                 rng,
                 passwords,
                 chrome,
-                throttles: Throttles::new(),
+                throttles,
             }),
         })
     }
@@ -157,7 +162,8 @@ impl Identity {
             .with_state(self.clone())
     }
 
-    /// Checks access tokens against this provider's keys, issuer and the finance API audience.
+    /// Checks access tokens against this provider's keys, issuer and the finance API audience,
+    /// and (with `verify_current`) that their grant has not been revoked.
     pub fn access_token_verifier(&self) -> AccessTokenVerifier {
         self.inner.verifier.clone()
     }

@@ -1,11 +1,7 @@
 //! What the page and protocol handlers share: the browser's session, the caller's address,
 //! page rendering, redirects and the one way errors become responses.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
@@ -16,23 +12,7 @@ use council_kit::page::{html_response, Chrome, FieldError, NavItem, Page};
 use crate::sessions::{self, Session, COOKIE_NAME};
 use crate::Identity;
 
-/// The caller's network address, for throttling. Behind a reverse proxy this is the proxy's
-/// address unless the proxy limits too (see the service README).
-#[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(Self(address))
-    }
-}
+pub use council_kit::throttle::ClientAddress;
 
 /// Something went wrong while handling a page; shown to people without internal detail.
 #[derive(Debug)]

@@ -1,11 +1,21 @@
-//! A small in-memory rate limiter: at most `limit` events per key within a sliding `window`.
+//! Rate limits kept in the database: at most `limit` events per key within a sliding `window`.
 //!
-//! In memory on purpose: limits reset when the service restarts and are per instance. A council
-//! running several instances behind a load balancer should also limit at the proxy.
+//! Kept in the service's database (table `kit_throttle_events`), so a restart does not hand an
+//! attacker a fresh allowance, and several instances sharing one database share one limit. Keys
+//! are stored only as SHA-256 fingerprints (they are email and network addresses). Old events
+//! are deleted as new ones are counted, so the table stays small.
+//!
+//! Behind a reverse proxy every visitor has the proxy's address: per-address limits then count
+//! everyone together, so also limit per visitor at the proxy (see the council service README).
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use sqlx::SqlitePool;
 use time::{Duration, OffsetDateTime};
+
+use crate::secret::sha256_base64url;
 
 /// Refused: too many events for this key. `retry_after` says when the oldest one leaves the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,107 +23,241 @@ pub struct Throttled {
     pub retry_after: Duration,
 }
 
-#[derive(Debug)]
-pub struct Throttle {
-    limit: usize,
-    window: Duration,
-    events: Mutex<HashMap<String, VecDeque<OffsetDateTime>>>,
+impl Throttled {
+    /// The wait in words for a page: "12 minutes", rounded up, never zero.
+    pub fn wait_text(&self) -> String {
+        let minutes = ((self.retry_after.whole_seconds() + 59) / 60).max(1);
+        if minutes == 1 {
+            "1 minute".into()
+        } else {
+            format!("{minutes} minutes")
+        }
+    }
 }
 
-/// Past this many keys, keys with no recent events are dropped so memory stays bounded.
-const PRUNE_ABOVE_KEYS: usize = 10_000;
+/// The caller's network address, for per-address limits (needs the server to be run with
+/// `into_make_service_with_connect_info::<SocketAddr>()`). Behind a reverse proxy this is the
+/// proxy's address, so limit per visitor at the proxy too (see the council service README).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Self(address))
+    }
+}
+
+/// One limit (for example "wrong passwords per account"), named by its `scope`.
+#[derive(Debug, Clone)]
+pub struct Throttle {
+    pool: SqlitePool,
+    scope: &'static str,
+    limit: i64,
+    window: Duration,
+}
 
 impl Throttle {
-    pub fn new(limit: usize, window: Duration) -> Self {
+    /// `scope` names this limit in the table: give each limit its own.
+    pub fn new(pool: SqlitePool, scope: &'static str, limit: u32, window: Duration) -> Self {
         Self {
-            limit,
+            pool,
+            scope,
+            limit: i64::from(limit),
             window,
-            events: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Refuses if the key already used up its allowance; does not count an event.
-    pub fn check(&self, key: &str, now: OffsetDateTime) -> Result<(), Throttled> {
-        let mut events = self.lock();
-        let Some(times) = events.get_mut(key) else {
-            return Ok(());
-        };
-        Self::forget_old(times, now, self.window);
-        if times.len() >= self.limit {
-            let oldest = times.front().copied().unwrap_or(now);
-            return Err(Throttled {
-                retry_after: (oldest + self.window - now).max(Duration::ZERO),
-            });
+    /// Refuses (`Some`) if the key already used up its allowance; does not count an event.
+    pub async fn check(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Throttled>, sqlx::Error> {
+        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(at) FROM kit_throttle_events \
+             WHERE scope = ? AND key_hash = ? AND at > ?",
+        )
+        .bind(self.scope)
+        .bind(fingerprint(key))
+        .bind((now - self.window).unix_timestamp())
+        .fetch_one(&self.pool)
+        .await?;
+        if count < self.limit {
+            return Ok(None);
         }
-        Ok(())
+        let oldest = oldest.unwrap_or(now.unix_timestamp());
+        let retry_after =
+            Duration::seconds(oldest + self.window.whole_seconds() - now.unix_timestamp());
+        Ok(Some(Throttled {
+            retry_after: retry_after.max(Duration::ZERO),
+        }))
     }
 
-    /// Counts one event for the key.
-    pub fn record(&self, key: &str, now: OffsetDateTime) {
-        let mut events = self.lock();
-        if events.len() > PRUNE_ABOVE_KEYS {
-            let window = self.window;
-            events.retain(|_, times| {
-                Self::forget_old(times, now, window);
-                !times.is_empty()
-            });
-        }
-        let times = events.entry(key.to_owned()).or_default();
-        Self::forget_old(times, now, self.window);
-        times.push_back(now);
+    /// Counts one event for the key (and forgets this scope's events older than the window).
+    pub async fn record(&self, key: &str, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM kit_throttle_events WHERE scope = ? AND at <= ?")
+            .bind(self.scope)
+            .bind((now - self.window).unix_timestamp())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO kit_throttle_events (scope, key_hash, at) VALUES (?, ?, ?)")
+            .bind(self.scope)
+            .bind(fingerprint(key))
+            .bind(now.unix_timestamp())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     }
 
     /// Checks, and counts the event only if it is allowed.
-    pub fn hit(&self, key: &str, now: OffsetDateTime) -> Result<(), Throttled> {
-        self.check(key, now)?;
-        self.record(key, now);
-        Ok(())
+    pub async fn hit(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Throttled>, sqlx::Error> {
+        if let Some(throttled) = self.check(key, now).await? {
+            return Ok(Some(throttled));
+        }
+        self.record(key, now).await?;
+        Ok(None)
     }
 
     /// Forgets a key's events (for example after a successful sign-in).
-    pub fn clear(&self, key: &str) {
-        self.lock().remove(key);
+    pub async fn clear(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM kit_throttle_events WHERE scope = ? AND key_hash = ?")
+            .bind(self.scope)
+            .bind(fingerprint(key))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
+}
 
-    fn forget_old(times: &mut VecDeque<OffsetDateTime>, now: OffsetDateTime, window: Duration) {
-        while times.front().is_some_and(|t| *t + window <= now) {
-            times.pop_front();
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<OffsetDateTime>>> {
-        self.events
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+fn fingerprint(key: &str) -> String {
+    sha256_base64url(key.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn refuses_past_the_limit_until_the_window_moves_on() {
-        let throttle = Throttle::new(3, Duration::minutes(15));
-        let start = OffsetDateTime::UNIX_EPOCH;
+    async fn database(dir: &tempfile::TempDir) -> SqlitePool {
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let pool = crate::db::open_sqlite(&url).await.unwrap();
+        crate::db::migrate(&pool, crate::db::kit_migrator())
+            .await
+            .unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn refuses_past_the_limit_until_the_window_moves_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let throttle = Throttle::new(database(&dir).await, "test", 3, Duration::minutes(15));
+        let start = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
         for i in 0..3 {
-            assert!(throttle.hit("a", start + Duration::minutes(i)).is_ok());
+            assert_eq!(
+                throttle
+                    .hit("a", start + Duration::minutes(i))
+                    .await
+                    .unwrap(),
+                None
+            );
         }
-        let refused = throttle.hit("a", start + Duration::minutes(5)).unwrap_err();
-        assert_eq!(refused.retry_after, Duration::minutes(10));
-        assert!(throttle.hit("b", start).is_ok(), "keys are independent");
-        assert!(throttle.hit("a", start + Duration::minutes(15)).is_ok());
+        let refused = throttle
+            .hit("a", start + Duration::minutes(5))
+            .await
+            .unwrap();
+        assert_eq!(
+            refused,
+            Some(Throttled {
+                retry_after: Duration::minutes(10)
+            })
+        );
+        assert_eq!(
+            throttle.hit("b", start).await.unwrap(),
+            None,
+            "keys are independent"
+        );
+        assert_eq!(
+            throttle
+                .hit("a", start + Duration::minutes(15))
+                .await
+                .unwrap(),
+            None
+        );
     }
 
     #[test]
-    fn check_does_not_count_and_clear_forgets() {
-        let throttle = Throttle::new(1, Duration::minutes(1));
-        let now = OffsetDateTime::UNIX_EPOCH;
-        assert!(throttle.check("a", now).is_ok());
-        assert!(throttle.check("a", now).is_ok());
-        throttle.record("a", now);
-        assert!(throttle.check("a", now).is_err());
-        throttle.clear("a");
-        assert!(throttle.check("a", now).is_ok());
+    fn waits_are_whole_minutes_rounded_up() {
+        let wait = |seconds| {
+            Throttled {
+                retry_after: Duration::seconds(seconds),
+            }
+            .wait_text()
+        };
+        assert_eq!(wait(0), "1 minute");
+        assert_eq!(wait(60), "1 minute");
+        assert_eq!(wait(61), "2 minutes");
+        assert_eq!(wait(600), "10 minutes");
+    }
+
+    #[tokio::test]
+    async fn check_does_not_count_and_clear_forgets() {
+        let dir = tempfile::tempdir().unwrap();
+        let throttle = Throttle::new(database(&dir).await, "test", 1, Duration::minutes(1));
+        let now = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        assert_eq!(throttle.check("a", now).await.unwrap(), None);
+        assert_eq!(throttle.check("a", now).await.unwrap(), None);
+        throttle.record("a", now).await.unwrap();
+        assert!(throttle.check("a", now).await.unwrap().is_some());
+        throttle.clear("a").await.unwrap();
+        assert_eq!(throttle.check("a", now).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn limits_outlive_a_restart_and_scopes_and_keys_stay_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
+        let first = Throttle::new(database(&dir).await, "sign-in", 2, Duration::minutes(15));
+        first.record("ann@example.org", now).await.unwrap();
+        first.record("ann@example.org", now).await.unwrap();
+        drop(first);
+        // A new process: a new pool on the same file.
+        let pool = database(&dir).await;
+        let again = Throttle::new(pool.clone(), "sign-in", 2, Duration::minutes(15));
+        assert!(again.check("ann@example.org", now).await.unwrap().is_some());
+        let other_scope = Throttle::new(pool.clone(), "resend", 2, Duration::minutes(15));
+        assert_eq!(
+            other_scope.check("ann@example.org", now).await.unwrap(),
+            None
+        );
+        let stored: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM kit_throttle_events")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 2);
+        assert!(
+            stored.iter().all(|k| !k.contains("ann")),
+            "only fingerprints are kept"
+        );
+        // Old events are deleted as new ones are counted.
+        again
+            .record("bob@example.org", now + Duration::minutes(16))
+            .await
+            .unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kit_throttle_events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 1);
     }
 }

@@ -49,13 +49,23 @@ impl FromRequestParts<Finance> for Caller {
                 "Sign in first: this request has no access token.",
             )
         })?;
-        match finance.verifier().verify(token, finance.now()) {
+        match finance
+            .verifier()
+            .verify_current(token, finance.now())
+            .await
+        {
             Ok(claims) => Ok(Caller(claims)),
             Err(TokenError::Expired) => Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 codes::TOKEN_EXPIRED,
                 "Your sign-in has expired. Please sign in again.",
             )),
+            Err(TokenError::Revoked) => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                codes::UNAUTHORIZED,
+                "You have signed out, or this sign-in was ended. Please sign in again.",
+            )),
+            Err(TokenError::Unchecked) => Err(Failure::internal(&TokenError::Unchecked)),
             Err(_) => Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 codes::UNAUTHORIZED,

@@ -155,10 +155,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 /// A JSON list with a weak ETag over its exact bytes: a client that sends the ETag back in
 /// `If-None-Match` gets `304 Not Modified` and no body when nothing changed.
 pub fn json_with_etag<T: Serialize>(request_headers: &HeaderMap, value: &T) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(body) => body,
-        Err(error) => return Failure::internal(&error).into_response(),
-    };
+    match serde_json::to_vec(value) {
+        Ok(body) => json_bytes_with_etag(request_headers, body),
+        Err(error) => Failure::internal(&error).into_response(),
+    }
+}
+
+/// [`json_with_etag`] for a body that is already JSON.
+pub fn json_bytes_with_etag(request_headers: &HeaderMap, body: Vec<u8>) -> Response {
     let etag = format!(
         "W/\"{}\"",
         &council_kit::secret::sha256_base64url(&body)[..27]

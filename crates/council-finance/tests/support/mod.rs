@@ -15,7 +15,7 @@ use council_identity::{
 };
 use council_kit::clock::{Clock, ManualClock};
 use council_kit::mail::{Mailer, SmtpConfig, SmtpTls};
-use council_kit::secret::OsRandomness;
+use council_kit::secret::{random_token, sha256_base64url, OsRandomness};
 use council_kit::smtp_sink::SmtpSink;
 use reqwest::StatusCode;
 use url::Url;
@@ -179,8 +179,8 @@ impl Council {
             client_id: CLIENT_ID.into(),
             email: email.into(),
             name: name.into(),
-            jti: council_kit::secret::random_token(&OsRandomness),
-            sid: "test".into(),
+            jti: random_token(&OsRandomness),
+            sid: self.grant_for(sub).await,
         };
         let (kid, der) = signing_key(self.identity.pool()).await;
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
@@ -304,6 +304,28 @@ impl Council {
     }
 }
 
+impl Council {
+    /// A live grant (sign-in) of the account, as the token endpoint makes when an app signs in:
+    /// access tokens name it in `sid`, and the API refuses them once it is revoked.
+    pub async fn grant_for(&self, sub: &str) -> String {
+        let id = random_token(&OsRandomness);
+        sqlx::query(
+            "INSERT INTO identity_grants (id, account_id, client_id, scope, auth_time, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(sub)
+        .bind(CLIENT_ID)
+        .bind("openid email profile")
+        .bind(self.clock.now().unix_timestamp())
+        .bind(self.clock.now().unix_timestamp())
+        .execute(self.identity.pool())
+        .await
+        .unwrap();
+        id
+    }
+}
+
 async fn signing_key(pool: &sqlx::SqlitePool) -> (String, Vec<u8>) {
     use base64::Engine;
     let (kid, key): (String, String) = sqlx::query_as(
@@ -319,6 +341,113 @@ async fn signing_key(pool: &sqlx::SqlitePool) -> (String, Vec<u8>) {
             .decode(key)
             .unwrap(),
     )
+}
+
+/// Signs a new person up and in through the identity provider's own pages and token endpoint,
+/// as the desktop app and the system browser do. Returns the tokens and the signed-in browser.
+pub async fn sign_up_through_the_app(council: &Council, email: &str) -> SignedIn {
+    let verifier = random_token(&OsRandomness);
+    let challenge = sha256_base64url(verifier.as_bytes());
+    let state = random_token(&OsRandomness);
+    let browser = council.browser();
+    let authorize = format!(
+        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={REDIRECT_URI}\
+         &scope=openid%20email%20profile&state={state}&nonce=n1&code_challenge={challenge}\
+         &code_challenge_method=S256&prompt=create"
+    );
+    let response = browser
+        .client
+        .get(browser.url(&authorize))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = browser
+        .submit(
+            "/create-account",
+            "/create-account",
+            &[
+                ("given_name", "Ruth"),
+                ("family_name", "Adeyemi"),
+                ("address", "5 Foregate Street\nWorcester"),
+                ("postcode", "WR1 1DB"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/confirm-email");
+    let mail = council.wait_for_mail(email).await;
+    let code: String = mail
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code in the email")
+        .to_owned();
+    let response = browser
+        .submit("/confirm-email", "/confirm-email", &[("code", &code)])
+        .await;
+    let callback = location(&response);
+    assert!(callback.starts_with(REDIRECT_URI), "{callback}");
+    let callback = url::Url::parse(&callback).unwrap();
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tokens: serde_json::Value = council
+        .http
+        .post(format!("{}/token", council.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+            ("client_id", CLIENT_ID),
+            ("code_verifier", &verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = |name: &str| {
+        tokens[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("a {name} in {tokens}"))
+            .to_owned()
+    };
+    SignedIn {
+        access_token: token("access_token"),
+        refresh_token: token("refresh_token"),
+        browser,
+    }
+}
+
+/// What the app holds after signing in, and the browser it signed in with.
+pub struct SignedIn {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub browser: Browser,
+}
+
+impl Council {
+    /// The app refreshes its tokens at the token endpoint; returns the response's JSON.
+    pub async fn refresh(&self, refresh_token: &str) -> (StatusCode, serde_json::Value) {
+        let response = self
+            .http
+            .post(format!("{}/token", self.base))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+                ("client_id", CLIENT_ID),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
 }
 
 /// A browser: cookie jar, no automatic redirects (tests look at every hop).

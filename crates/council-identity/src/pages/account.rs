@@ -12,7 +12,7 @@ use council_kit::page::{button, csrf_field, textarea, FieldError, Input};
 use council_kit::secret::random_token;
 
 use crate::accounts::{self, AccountDetails, PASSWORD_RULE};
-use crate::codes::{self, Purpose};
+use crate::codes::Purpose;
 use crate::emails;
 use crate::sessions::{self, Stage};
 use crate::web::{see_other, Browser, PageResult};
@@ -200,31 +200,15 @@ pub async fn create(
         Some(unconfirmed) => {
             accounts::replace_unverified(identity.pool(), &unconfirmed.id, &details, &hash, now)
                 .await?;
-            let code = codes::issue(
-                identity.pool(),
-                identity.rng(),
-                &unconfirmed.id,
-                Purpose::ConfirmEmail,
-                now,
-            )
-            .await?;
             identity
-                .send_mail(emails::confirm_email(&council, &details.email, &code))
+                .email_code(&unconfirmed.id, &details.email, Purpose::ConfirmEmail)
                 .await?;
         }
         None => {
             let id = random_token(identity.rng());
             accounts::insert(identity.pool(), &id, &details, &hash, false, now).await?;
-            let code = codes::issue(
-                identity.pool(),
-                identity.rng(),
-                &id,
-                Purpose::ConfirmEmail,
-                now,
-            )
-            .await?;
             identity
-                .send_mail(emails::confirm_email(&council, &details.email, &code))
+                .email_code(&id, &details.email, Purpose::ConfirmEmail)
                 .await?;
         }
     }

@@ -12,13 +12,11 @@ use council_kit::page::{button, csrf_field, secondary_button, FieldError, Input}
 
 use crate::accounts;
 use crate::codes::{self, CodeCheck, Purpose};
-use crate::emails;
 use crate::sessions::Stage;
 use crate::web::{see_other, Browser, PageResult};
 use crate::Identity;
 
 use super::sign_in::complete_sign_in;
-use super::wait_text;
 
 /// What differs between the two code pages.
 struct CodeStep {
@@ -220,10 +218,16 @@ async fn resend(
     };
     let now = identity.now();
     let key = accounts::normalise_email(&email);
-    if let Err(throttled) = identity.inner.throttles.resend_per_email.hit(&key, now) {
+    if let Some(throttled) = identity
+        .inner
+        .throttles
+        .resend_per_email
+        .hit(&key, now)
+        .await?
+    {
         let message = format!(
             "You have asked for a new code too many times. Wait {}, then try again.",
-            wait_text(throttled.retry_after)
+            throttled.wait_text()
         );
         let errors = [FieldError::new("code", message)];
         return Ok(browser.respond(
@@ -232,25 +236,14 @@ async fn resend(
         ));
     }
     if let Some(account) = accounts::find_by_email(identity.pool(), &email).await? {
-        let council = &identity.config().council_name;
         let wanted = match step.purpose {
-            Purpose::ConfirmEmail if !account.email_verified => {
-                Some(emails::confirm_email as fn(&str, &str, &str) -> _)
-            }
-            Purpose::SignIn => Some(emails::sign_in_code as fn(&str, &str, &str) -> _),
-            _ => None,
+            Purpose::ConfirmEmail => !account.email_verified,
+            Purpose::SignIn => true,
+            Purpose::ResetPassword => false,
         };
-        if let Some(make_email) = wanted {
-            let code = codes::issue(
-                identity.pool(),
-                identity.rng(),
-                &account.id,
-                step.purpose,
-                now,
-            )
-            .await?;
+        if wanted {
             identity
-                .send_mail(make_email(council, &account.email, &code))
+                .email_code(&account.id, &account.email, step.purpose)
                 .await?;
         }
     }

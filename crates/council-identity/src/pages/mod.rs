@@ -12,6 +12,8 @@ use axum::Router;
 
 use council_kit::mail::Email;
 
+use crate::codes::Purpose;
+use crate::emails;
 use crate::web::PageError;
 use crate::Identity;
 
@@ -55,17 +57,36 @@ pub fn routes() -> Router<Identity> {
 }
 
 impl Identity {
+    /// Issues a new `purpose` code for the account (replacing any earlier one) and emails it to
+    /// `email`. Every page that sends a code goes through here.
+    pub(crate) async fn email_code(
+        &self,
+        account_id: &str,
+        email: &str,
+        purpose: Purpose,
+    ) -> Result<(), PageError> {
+        let code =
+            crate::codes::issue(self.pool(), self.rng(), account_id, purpose, self.now()).await?;
+        let council = &self.config().council_name;
+        let message = match purpose {
+            Purpose::ConfirmEmail => emails::confirm_email(council, email, &code),
+            Purpose::SignIn => emails::sign_in_code(council, email, &code),
+            Purpose::ResetPassword => emails::reset_password(council, email, &code),
+        };
+        self.send_mail(message).await
+    }
+
     /// Sends an email unless this address has had too many lately (which quietly drops it: the
     /// person sees the same page either way, and nobody can flood an inbox through us).
     pub(crate) async fn send_mail(&self, email: Email) -> Result<(), PageError> {
         let key = crate::accounts::normalise_email(&email.to);
-        if self
+        let throttled = self
             .inner
             .throttles
             .mail_per_email
             .hit(&key, self.now())
-            .is_err()
-        {
+            .await?;
+        if throttled.is_some() {
             tracing::warn!("email not sent: too many to one address this hour");
             return Ok(());
         }
@@ -74,15 +95,5 @@ impl Identity {
             .send(&email)
             .await
             .map_err(|_| PageError::Internal("sending email"))
-    }
-}
-
-/// "in 12 minutes" for a wait, rounded up, never zero.
-pub(crate) fn wait_text(wait: time::Duration) -> String {
-    let minutes = ((wait.whole_seconds() + 59) / 60).max(1);
-    if minutes == 1 {
-        "1 minute".into()
-    } else {
-        format!("{minutes} minutes")
     }
 }

@@ -18,7 +18,6 @@ use crate::web::{see_other, Browser, PageResult};
 use crate::Identity;
 
 use super::validate::{email_problem, new_password_problem};
-use super::wait_text;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -83,16 +82,8 @@ async fn send_reset_code(identity: &Identity, email: &str) -> Result<(), crate::
     let council = identity.config().council_name.clone();
     match accounts::find_by_email(identity.pool(), email).await? {
         Some(account) => {
-            let code = codes::issue(
-                identity.pool(),
-                identity.rng(),
-                &account.id,
-                Purpose::ResetPassword,
-                identity.now(),
-            )
-            .await?;
             identity
-                .send_mail(emails::reset_password(&council, &account.email, &code))
+                .email_code(&account.id, &account.email, Purpose::ResetPassword)
                 .await
         }
         None => {
@@ -242,15 +233,17 @@ pub async fn reset_resend(
     else {
         return Ok(browser.respond(&identity, see_other("/forgot-password")));
     };
-    if let Err(throttled) = identity
+    let key = crate::accounts::normalise_email(&email);
+    if let Some(throttled) = identity
         .inner
         .throttles
         .resend_per_email
-        .hit(&email, identity.now())
+        .hit(&key, identity.now())
+        .await?
     {
         let message = format!(
             "You have asked for a new code too many times. Wait {}, then try again.",
-            wait_text(throttled.retry_after)
+            throttled.wait_text()
         );
         let errors = [FieldError::new("code", message)];
         return Ok(browser.respond(

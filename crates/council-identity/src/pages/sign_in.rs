@@ -11,13 +11,11 @@ use council_kit::page::{button, csrf_field, FieldError, Input};
 
 use crate::accounts;
 use crate::codes::Purpose;
-use crate::emails;
 use crate::sessions::{self, Stage};
 use crate::web::{see_other, Browser, ClientAddress, PageResult};
 use crate::Identity;
 
 use super::validate::email_problem;
-use super::wait_text;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignInNotice {
@@ -120,14 +118,23 @@ pub async fn submit(
     let throttles = &identity.inner.throttles;
     let account_key = accounts::normalise_email(email);
     let address_key = format!("sign-in:{address}");
-    if let Err(throttled) = throttles
+    let throttled = match throttles
         .sign_in_per_account
         .check(&account_key, now)
-        .and(throttles.sign_in_per_address.check(&address_key, now))
+        .await?
     {
+        Some(throttled) => Some(throttled),
+        None => {
+            throttles
+                .sign_in_per_address
+                .check(&address_key, now)
+                .await?
+        }
+    };
+    if let Some(throttled) = throttled {
         let message = format!(
             "You have tried to sign in too many times. Wait {}, then try again.",
-            wait_text(throttled.retry_after)
+            throttled.wait_text()
         );
         let errors = [FieldError::new("email", message)];
         return Ok(browser.respond(
@@ -142,8 +149,14 @@ pub async fn submit(
         .passwords
         .verify(&form.password, account.as_ref())
     {
-        throttles.sign_in_per_account.record(&account_key, now);
-        throttles.sign_in_per_address.record(&address_key, now);
+        throttles
+            .sign_in_per_account
+            .record(&account_key, now)
+            .await?;
+        throttles
+            .sign_in_per_address
+            .record(&address_key, now)
+            .await?;
         // One message whether the email is unknown or the password wrong.
         let errors = [FieldError::new(
             "email",
@@ -155,55 +168,30 @@ pub async fn submit(
         ));
     }
     let account = account.expect("a password only verifies against a real account");
-    throttles.sign_in_per_account.clear(&account_key);
+    throttles.sign_in_per_account.clear(&account_key).await?;
 
-    if !account.email_verified {
-        let code = crate::codes::issue(
-            identity.pool(),
-            identity.rng(),
-            &account.id,
+    let pending = if !account.email_verified {
+        Some((
             Purpose::ConfirmEmail,
-            now,
-        )
-        .await?;
+            Stage::ConfirmEmail,
+            "/confirm-email?unconfirmed=1",
+        ))
+    } else if identity.config().policy.sign_in_code_every_time {
+        Some((Purpose::SignIn, Stage::SignInCode, "/sign-in-code"))
+    } else {
+        None
+    };
+    if let Some((purpose, stage, next)) = pending {
         identity
-            .send_mail(emails::confirm_email(
-                &identity.config().council_name,
-                &account.email,
-                &code,
-            ))
+            .email_code(&account.id, &account.email, purpose)
             .await?;
         sessions::set_pending(
             identity.pool(),
             &browser.session.id,
-            Some((Stage::ConfirmEmail, &account.email)),
+            Some((stage, &account.email)),
         )
         .await?;
-        return Ok(browser.respond(&identity, see_other("/confirm-email?unconfirmed=1")));
-    }
-    if identity.config().policy.sign_in_code_every_time {
-        let code = crate::codes::issue(
-            identity.pool(),
-            identity.rng(),
-            &account.id,
-            Purpose::SignIn,
-            now,
-        )
-        .await?;
-        identity
-            .send_mail(emails::sign_in_code(
-                &identity.config().council_name,
-                &account.email,
-                &code,
-            ))
-            .await?;
-        sessions::set_pending(
-            identity.pool(),
-            &browser.session.id,
-            Some((Stage::SignInCode, &account.email)),
-        )
-        .await?;
-        return Ok(browser.respond(&identity, see_other("/sign-in-code")));
+        return Ok(browser.respond(&identity, see_other(next)));
     }
     complete_sign_in(&identity, &mut browser, &account.id).await
 }
