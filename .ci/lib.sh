@@ -26,6 +26,8 @@ DEBIAN_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
   # Printing through the real CUPS (.ci/print-test): the scheduler, lp, and a PDF printer.
   cups cups-client printer-driver-cups-pdf
+  # The council service's console in a real browser; a venv for the OpenAPI validator.
+  chromium chromium-driver python3-venv
   # Checking the installers (.ci/package-test): Debian's package checker, the menu entry validator.
   lintian desktop-file-utils
 )
@@ -125,6 +127,27 @@ has_council_styles() { [ -f "$COUNCIL_STYLES/package.json" ]; }
 council_styles_build() {
   npm --prefix "$COUNCIL_STYLES" ci --no-audit --no-fund
   npm --prefix "$COUNCIL_STYLES" run build
+}
+
+# The finance-team console in Chromium, keyboard only and audited by axe-core (tests/console).
+# It reuses the e2e harness and its axe-core, so it runs after e2e_install.
+console_browser_tests() {
+  cargo build -p council-service --bin council-service
+  npm --prefix tests/console test
+}
+
+# The finance API's OpenAPI document, checked by an independent validator (Python's
+# openapi-spec-validator, pinned, in a venv beside the build cache).
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
+openapi_document_is_valid() {
+  local venv="$CARGO_TARGET_DIR/openapi-spec-validator-$OPENAPI_SPEC_VALIDATOR_VERSION" document
+  if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
+  fi
+  document="$CARGO_TARGET_DIR/council-finance-openapi.json"
+  cargo run --quiet -p council-finance --example openapi >"$document"
+  "$venv/bin/openapi-spec-validator" "$document"
 }
 
 # An independent OpenID Connect provider (npm oidc-provider) that the desktop sign-in is tested against.
