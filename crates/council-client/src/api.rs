@@ -82,7 +82,9 @@ impl fmt::Debug for ApiError {
         match self {
             ApiError::Offline => f.write_str("Offline"),
             ApiError::Interrupted => f.write_str("Interrupted"),
-            ApiError::Unauthorised { expired } => write!(f, "Unauthorised {{ expired: {expired} }}"),
+            ApiError::Unauthorised { expired } => {
+                write!(f, "Unauthorised {{ expired: {expired} }}")
+            }
             ApiError::NotFound => f.write_str("NotFound"),
             ApiError::Unavailable { retry_after } => {
                 write!(f, "Unavailable {{ retry_after: {retry_after:?} }}")
@@ -117,13 +119,13 @@ impl ApiError {
         }
     }
 
+    /// A request that got no (whole) answer. reqwest reports a body cut off mid-way as a
+    /// "decode" error, the same kind as damaged gzip: both are a broken answer, worth another
+    /// try, so both are `Interrupted` (the JSON itself is read by us, never by reqwest).
     fn from_transport(error: reqwest::Error) -> Self {
         if error.is_connect() || error.is_timeout() {
             ApiError::Offline
-        } else if error.is_decode() {
-            ApiError::Protocol
         } else {
-            // The connection closed while sending or reading (reset, cut mid-body).
             ApiError::Interrupted
         }
     }
@@ -268,10 +270,10 @@ impl CouncilApi {
         token: &Secret,
         request_id: &str,
     ) -> Result<AccessRequest, ApiError> {
-        let post = self
-            .http
-            .reqwest()
-            .post(self.url(&["access-requests", request_id, "withdraw"])?);
+        let post =
+            self.http
+                .reqwest()
+                .post(self.url(&["access-requests", request_id, "withdraw"])?);
         json(&self.send(post, token).await?)
     }
 
@@ -296,10 +298,7 @@ impl CouncilApi {
             .map_err(ApiError::from_transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(ApiError::from_transport)?;
+        let body = response.bytes().await.map_err(ApiError::from_transport)?;
         if status.is_success() {
             return Ok(body.to_vec());
         }

@@ -35,7 +35,7 @@ pub use secret::Secret;
 pub use session::{Session, REFRESH_MARGIN};
 pub use sign_in::{PendingSignIn, SignInClient, SignInOptions, SignedOut, DEFAULT_LEEWAY};
 pub use sync::{
-    DocumentFault, OutboxProblem, PersonSyncError, PersonSyncResult, Sleeper, SyncError, SyncOptions,
-    SyncProgress, SyncReport, Syncer, TokioSleeper,
+    DocumentFault, OutboxProblem, PersonSyncError, PersonSyncResult, Sleeper, SyncError,
+    SyncOptions, SyncProgress, SyncReport, Syncer, TokioSleeper,
 };
 pub use time_rand::{Clock, OsRandomness, Randomness, SystemClock};

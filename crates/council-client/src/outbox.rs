@@ -64,11 +64,9 @@ impl OutboxAction {
                 request_id: request_id.clone(),
                 corrected: corrected.clone(),
             }),
-            OutboxAction::WithdrawAccessRequest { request_id } => {
-                serde_json::to_value(Withdraw {
-                    request_id: request_id.clone(),
-                })
-            }
+            OutboxAction::WithdrawAccessRequest { request_id } => serde_json::to_value(Withdraw {
+                request_id: request_id.clone(),
+            }),
         };
         value.expect("plain data serialises")
     }
@@ -81,17 +79,21 @@ impl OutboxAction {
             Self::REQUEST_ACCESS => serde_json::from_value(payload)
                 .ok()
                 .map(OutboxAction::RequestAccess),
-            Self::RESUBMIT_ACCESS_REQUEST => serde_json::from_value::<Resubmit>(payload)
-                .ok()
-                .map(|r| OutboxAction::ResubmitAccessRequest {
-                    request_id: r.request_id,
-                    corrected: r.corrected,
-                }),
-            Self::WITHDRAW_ACCESS_REQUEST => serde_json::from_value::<Withdraw>(payload)
-                .ok()
-                .map(|w| OutboxAction::WithdrawAccessRequest {
-                    request_id: w.request_id,
-                }),
+            Self::RESUBMIT_ACCESS_REQUEST => {
+                serde_json::from_value::<Resubmit>(payload).ok().map(|r| {
+                    OutboxAction::ResubmitAccessRequest {
+                        request_id: r.request_id,
+                        corrected: r.corrected,
+                    }
+                })
+            }
+            Self::WITHDRAW_ACCESS_REQUEST => {
+                serde_json::from_value::<Withdraw>(payload).ok().map(|w| {
+                    OutboxAction::WithdrawAccessRequest {
+                        request_id: w.request_id,
+                    }
+                })
+            }
             _ => None,
         }
     }
@@ -104,9 +106,7 @@ impl OutboxAction {
     /// Sends it to the council.
     pub async fn send(&self, api: &CouncilApi, token: &Secret) -> Result<AccessRequest, ApiError> {
         match self {
-            OutboxAction::RequestAccess(request) => {
-                api.create_access_request(token, request).await
-            }
+            OutboxAction::RequestAccess(request) => api.create_access_request(token, request).await,
             OutboxAction::ResubmitAccessRequest {
                 request_id,
                 corrected,

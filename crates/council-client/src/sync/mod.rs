@@ -107,9 +107,12 @@ impl RunState<'_> {
     fn note(&self, error: &ApiError) {
         match error {
             ApiError::Offline => {
-                let _ = self
-                    .stop
-                    .compare_exchange(RUNNING, OFFLINE, Ordering::SeqCst, Ordering::SeqCst);
+                let _ = self.stop.compare_exchange(
+                    RUNNING,
+                    OFFLINE,
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                );
             }
             ApiError::Unauthorised { expired } => {
                 self.expired.store(u8::from(*expired), Ordering::SeqCst);
@@ -224,16 +227,21 @@ impl<'a> Syncer<'a> {
 
         // A bounded number of people at a time, on this task: the store and the API are
         // borrowed, and the work is mostly waiting on the network and on SQLite's threads.
+        // (The futures are made up front by a method, not by a closure inside the stream,
+        // so the run's future stays `Send` for callers that spawn it.)
         let shared = &state;
-        let mut done: Vec<(usize, PersonSyncResult)> = stream::iter(people.iter().enumerate())
-            .map(|(n, grant)| async move {
-                let result = self.sync_person(shared, token, grant).await;
-                result.map(|r| (n, r))
-            })
+        let tasks: Vec<_> = people
+            .iter()
+            .enumerate()
+            .map(|(n, grant)| self.person_task(shared, token, n, grant))
+            .collect();
+        let mut done: Vec<(usize, PersonSyncResult)> = stream::iter(tasks)
             .buffer_unordered(self.options.concurrency.max(1))
-            .filter_map(|r| async move { r })
-            .collect()
-            .await;
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
         done.sort_by_key(|(n, _)| *n);
         let results: Vec<PersonSyncResult> = done.into_iter().map(|(_, r)| r).collect();
 
@@ -305,6 +313,16 @@ impl<'a> Syncer<'a> {
             }
         }
         Ok((sent, problems))
+    }
+
+    async fn person_task(
+        &self,
+        state: &RunState<'_>,
+        token: &Secret,
+        n: usize,
+        grant: &PersonGrant,
+    ) -> Option<(usize, PersonSyncResult)> {
+        self.sync_person(state, token, grant).await.map(|r| (n, r))
     }
 
     /// Syncs one person page by page from their cursor. `None` when the run was already
@@ -445,7 +463,9 @@ impl<'a> Syncer<'a> {
         let mut bytes = [0u8; 8];
         match self.jitter.fill(&mut bytes) {
             // 53 random bits make a fraction in [0, 1).
-            Ok(()) => ceiling.mul_f64((u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64),
+            Ok(()) => {
+                ceiling.mul_f64((u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64)
+            }
             Err(_) => ceiling,
         }
     }
@@ -464,7 +484,10 @@ fn person_access(grant: &PersonGrant) -> PersonAccess {
 
 /// The store's form of one change. A remittance is kept only if it is an advice for this
 /// person; other kinds are kept as the council sent them, listed under their publication date.
-fn store_change(change: DocumentChange, client_id: &ClientId) -> Result<StoreChange, PersonSyncError> {
+fn store_change(
+    change: DocumentChange,
+    client_id: &ClientId,
+) -> Result<StoreChange, PersonSyncError> {
     let document = match change {
         DocumentChange::Remove { document_id } => {
             return Ok(StoreChange::Remove(DocumentId(document_id)))
@@ -491,8 +514,8 @@ fn store_change(change: DocumentChange, client_id: &ClientId) -> Result<StoreCha
             StoredDocument::remittance(id, document.version, advice)
         }
         kind => {
-            let body = serde_json::to_value(&document)
-                .map_err(|_| refused(DocumentFault::Unreadable))?;
+            let body =
+                serde_json::to_value(&document).map_err(|_| refused(DocumentFault::Unreadable))?;
             StoredDocument::other(
                 id,
                 kind,
@@ -549,9 +572,19 @@ mod tests {
         let highest = Fixed(0xff);
         let syncer =
             Syncer::new(&api, &store, &crate::SystemClock, &highest).with_options(options.clone());
-        // The top of the jitter range: just under the ceiling, which doubles, then is capped.
-        let waits: Vec<u128> = (0..6).map(|a| syncer.backoff(a, None).as_millis()).collect();
-        assert_eq!(waits, [99, 199, 399, 799, 999, 999]);
+        // The top of the jitter range: the ceiling, which doubles, then is capped.
+        let waits: Vec<u128> = (0..6)
+            .map(|a| syncer.backoff(a, None).as_millis())
+            .collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1000, 1000]);
+        // The middle of the range: about half of each ceiling.
+        let middle = Fixed(0x80);
+        let syncer =
+            Syncer::new(&api, &store, &crate::SystemClock, &middle).with_options(options.clone());
+        let waits: Vec<u128> = (0..6)
+            .map(|a| syncer.backoff(a, None).as_millis())
+            .collect();
+        assert_eq!(waits, [50, 100, 200, 401, 501, 501]);
         let lowest = Fixed(0);
         let syncer =
             Syncer::new(&api, &store, &crate::SystemClock, &lowest).with_options(options.clone());
@@ -663,6 +696,7 @@ mod tests {
         fn assert_send<T: Send>(_: &T) {}
         let api = api();
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .unwrap();
         let store = runtime

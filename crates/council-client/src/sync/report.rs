@@ -199,7 +199,9 @@ mod tests {
     #[test]
     fn summaries_are_plain_and_count_right() {
         let at = OffsetDateTime::UNIX_EPOCH;
-        assert!(SyncReport::offline(at).summary().starts_with("You are offline"));
+        assert!(SyncReport::offline(at)
+            .summary()
+            .starts_with("You are offline"));
         let mut report = SyncReport {
             offline: false,
             people: vec![PersonSyncResult::new(PersonId("p".into()))],
