@@ -494,24 +494,23 @@ async fn a_pending_sign_in_can_be_cancelled() {
         .await
         .unwrap(),
     );
-    let waiting = tokio::spawn({
-        let portal = portal.clone();
-        async move { portal.sign_in().await }
-    });
-    // Wait until the browser has been asked to open the council's page.
-    for _ in 0..200 {
-        if browser.seen().sign_ins == 1 {
-            break;
+    let canceller = async {
+        // Wait until the browser has been asked to open the council's page.
+        for _ in 0..200 {
+            if browser.seen().sign_ins == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(browser.seen().sign_ins, 1);
-    portal.cancel_sign_in();
-    let error = tokio::time::timeout(Duration::from_secs(10), waiting)
-        .await
-        .expect("cancelling stops the wait")
-        .unwrap()
-        .unwrap_err();
+        assert_eq!(browser.seen().sign_ins, 1);
+        portal.cancel_sign_in();
+    };
+    let (result, ()) = tokio::time::timeout(Duration::from_secs(10), async {
+        tokio::join!(portal.sign_in(), canceller)
+    })
+    .await
+    .expect("cancelling stops the wait");
+    let error = result.unwrap_err();
     assert_eq!(error.code, ErrorCode::Unauthorised);
     assert_eq!(error.message, "Sign-in was cancelled.");
     assert_eq!(portal.session().await.state, SessionState::SignedOut);
