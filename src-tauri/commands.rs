@@ -9,6 +9,10 @@ use cfp_core::{
 };
 use tauri::{AppHandle, Emitter, Runtime, State};
 
+use std::sync::Arc;
+
+use cfp_portal::Portal;
+
 use crate::ShellState;
 
 type Answer<T> = Result<T, IpcError>;
@@ -23,14 +27,38 @@ pub async fn session(state: State<'_, ShellState>) -> Answer<SessionView> {
     Ok(state.portal()?.session().await)
 }
 
+/// Runs a portal call to completion on a blocking thread of its own. Sign-in and sync hold
+/// borrowed trait objects (the browser, the randomness) across awaits, for which rustc cannot
+/// prove `Send` (a known higher-ranked lifetime limitation), and Tauri needs `Send` futures.
+async fn off_the_runtime<T, F, Fut>(state: &ShellState, call: F) -> Answer<T>
+where
+    T: Send + 'static,
+    F: FnOnce(Arc<Portal>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Answer<T>>,
+{
+    let portal = state.portal_arc()?;
+    tauri::async_runtime::spawn_blocking(move || tauri::async_runtime::block_on(call(portal)))
+        .await
+        .map_err(|_| {
+            IpcError::new(
+                cfp_core::ErrorCode::Internal,
+                "Something went wrong in the app. Please try again.",
+            )
+        })?
+}
+
 #[tauri::command]
 pub async fn sign_in(state: State<'_, ShellState>) -> Answer<SessionView> {
-    state.portal()?.sign_in().await
+    off_the_runtime(&state, |portal| async move { portal.sign_in().await }).await
 }
 
 #[tauri::command]
 pub async fn create_account(state: State<'_, ShellState>) -> Answer<SessionView> {
-    state.portal()?.create_account().await
+    off_the_runtime(
+        &state,
+        |portal| async move { portal.create_account().await },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -65,11 +93,14 @@ pub async fn sync_now<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, ShellState>,
 ) -> Answer<SyncSummaryView> {
-    let progress = move |p: SyncProgressView| {
-        // A window that has gone away simply misses the event.
-        let _ = app.emit(SYNC_PROGRESS_EVENT, p);
-    };
-    state.portal()?.sync_now(&progress).await
+    off_the_runtime(&state, move |portal| async move {
+        let progress = move |p: SyncProgressView| {
+            // A window that has gone away simply misses the event.
+            let _ = app.emit(SYNC_PROGRESS_EVENT, p);
+        };
+        portal.sync_now(&progress).await
+    })
+    .await
 }
 
 #[tauri::command]

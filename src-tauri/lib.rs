@@ -46,6 +46,18 @@ impl ShellState {
         }
     }
 
+    /// The portal itself, shared, for work that must outlive the command's borrow.
+    pub fn portal_arc(&self) -> Result<Arc<Portal>, IpcError> {
+        self.portal().map(|_| ())?;
+        match self.portal.get() {
+            Some(Ok(portal)) => Ok(portal.clone()),
+            _ => Err(IpcError::new(
+                ErrorCode::Unavailable,
+                "The app is still starting. Please try again in a moment.",
+            )),
+        }
+    }
+
     /// Builds the portal: the app's data folder, the OS keychain (none in kiosk mode, where
     /// nothing is kept), the person's own browser (honouring BROWSER), the system clock.
     fn start_portal(&self, data_dir: Result<std::path::PathBuf, String>) {
