@@ -27,8 +27,8 @@ pub async fn session(state: State<'_, ShellState>) -> Answer<SessionView> {
     Ok(state.portal()?.session().await)
 }
 
-/// Runs a portal call to completion on a blocking thread of its own. Sign-in and sync hold
-/// borrowed trait objects (the browser, the randomness) across awaits, for which rustc cannot
+/// Runs a portal call to completion on a blocking thread of its own. Calls that reach the
+/// council (sign-in, sign-out, sync, access requests) hold borrowed trait objects across awaits, for which rustc cannot
 /// prove `Send` (a known higher-ranked lifetime limitation), and Tauri needs `Send` futures.
 async fn off_the_runtime<T, F, Fut>(state: &ShellState, call: F) -> Answer<T>
 where
@@ -69,12 +69,12 @@ pub fn cancel_sign_in(state: State<'_, ShellState>) -> Answer<()> {
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, ShellState>) -> Answer<SessionView> {
-    Ok(state.portal()?.sign_out().await)
+    off_the_runtime(&state, |portal| async move { Ok(portal.sign_out().await) }).await
 }
 
 #[tauri::command]
 pub async fn lock(state: State<'_, ShellState>) -> Answer<SessionView> {
-    Ok(state.portal()?.lock().await)
+    off_the_runtime(&state, |portal| async move { Ok(portal.lock().await) }).await
 }
 
 #[tauri::command]
@@ -128,7 +128,11 @@ pub fn relationships(state: State<'_, ShellState>) -> Answer<Vec<RelationshipVie
 
 #[tauri::command]
 pub async fn access_requests(state: State<'_, ShellState>) -> Answer<Vec<AccessRequestView>> {
-    state.portal()?.access_requests().await
+    off_the_runtime(
+        &state,
+        |portal| async move { portal.access_requests().await },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -136,7 +140,10 @@ pub async fn request_access(
     state: State<'_, ShellState>,
     form: AccessRequestForm,
 ) -> Answer<AccessRequestOutcome> {
-    state.portal()?.request_access(&form).await
+    off_the_runtime(&state, move |portal| async move {
+        portal.request_access(&form).await
+    })
+    .await
 }
 
 #[tauri::command]
@@ -145,10 +152,10 @@ pub async fn resubmit_access_request(
     request_id: String,
     form: AccessRequestForm,
 ) -> Answer<AccessRequestOutcome> {
-    state
-        .portal()?
-        .resubmit_access_request(&request_id, &form)
-        .await
+    off_the_runtime(&state, move |portal| async move {
+        portal.resubmit_access_request(&request_id, &form).await
+    })
+    .await
 }
 
 #[tauri::command]
@@ -156,7 +163,10 @@ pub async fn withdraw_access_request(
     state: State<'_, ShellState>,
     request_id: String,
 ) -> Answer<Vec<AccessRequestView>> {
-    state.portal()?.withdraw_access_request(&request_id).await
+    off_the_runtime(&state, move |portal| async move {
+        portal.withdraw_access_request(&request_id).await
+    })
+    .await
 }
 
 #[tauri::command]
@@ -179,5 +189,9 @@ pub async fn set_passphrase(
 
 #[tauri::command]
 pub async fn remove_local_data(state: State<'_, ShellState>) -> Answer<SessionView> {
-    state.portal()?.remove_local_data().await
+    off_the_runtime(
+        &state,
+        |portal| async move { portal.remove_local_data().await },
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 
 mod baked_profile;
 mod commands;
+mod exports;
 mod updater;
 mod window;
 
@@ -80,6 +81,7 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .manage(state)
         .plugin(updater::plugin())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir().map_err(|e| e.to_string());
             app.state::<ShellState>().start_portal(data_dir);
@@ -108,7 +110,12 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
             commands::settings,
             commands::set_lock_after,
             commands::set_passphrase,
-            commands::remove_local_data
+            commands::remove_local_data,
+            exports::statement_preview,
+            exports::save_statement,
+            exports::print_statement,
+            exports::save_document,
+            exports::print_document
         ])
 }
 
