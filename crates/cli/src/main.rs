@@ -69,7 +69,11 @@ enum Command {
     /// Show documents, with what every line means and what changed since the payment before.
     Show {
         /// The document's id (from `documents`); give several to show each in turn.
-        #[arg(required = true, value_name = "DOCUMENT_ID", allow_hyphen_values = true)]
+        #[arg(
+            required = true,
+            value_name = "DOCUMENT_ID",
+            allow_hyphen_values = true
+        )]
         document_ids: Vec<String>,
     },
     /// List your requests to see someone's documents, and where each stands.

@@ -82,8 +82,8 @@ pub fn documents(list: &DocumentListView) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<12} {:<24} {:<25} {:>12}  {}",
-        "Paid on", "Reference", "Period", "Amount", "Id"
+        "{:<12} {:<24} {:<25} {:>12}  Id",
+        "Paid on", "Reference", "Period", "Amount"
     );
     for d in &list.documents {
         let period = match (&d.period_from, &d.period_to) {
@@ -211,13 +211,11 @@ pub fn requests(requests: &[AccessRequestView]) -> String {
         };
         let _ = writeln!(out, "{who} ({})", r.relationship_label);
         let _ = writeln!(out, "  Status:  {}", r.status_label);
-        match &r.state {
-            Some(
-                AccessRequestState::Rejected { reason } | AccessRequestState::Removed { reason },
-            ) => {
-                out.push_str(&wrap(&format!("Why: {reason}"), "  ", WIDTH));
-            }
-            _ => {}
+        if let Some(
+            AccessRequestState::Rejected { reason } | AccessRequestState::Removed { reason },
+        ) = &r.state
+        {
+            out.push_str(&wrap(&format!("Why: {reason}"), "  ", WIDTH));
         }
         let _ = writeln!(out, "  Sent:    {}", r.submitted_at);
         if r.can_resubmit {
