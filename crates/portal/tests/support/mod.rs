@@ -236,7 +236,19 @@ pub async fn portal(
 }
 
 /// Every file under `dir`, recursively.
+/// Every file under `dir`, sorted, leaving out SQLite's own `-wal` and `-shm` files (SQLite
+/// creates and folds them away itself as connections open and close).
 pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = kept_files_under(dir);
+    found.retain(|path| {
+        let name = path.to_string_lossy();
+        !(name.ends_with("-wal") || name.ends_with("-shm"))
+    });
+    found.sort();
+    found
+}
+
+fn kept_files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return found;
@@ -244,7 +256,7 @@ pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            found.extend(files_under(&path));
+            found.extend(kept_files_under(&path));
         } else {
             found.push(path);
         }
