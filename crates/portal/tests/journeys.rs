@@ -410,7 +410,11 @@ async fn a_kiosk_keeps_nothing_asks_for_the_password_and_clears_everything_at_si
         portal.people().await.unwrap_err().code,
         ErrorCode::Unauthorised
     );
-    portal.sign_in().await.unwrap();
+    browser.settled().await;
+    tokio::time::timeout(std::time::Duration::from_secs(60), portal.sign_in())
+        .await
+        .expect("the second sign-in finished")
+        .unwrap();
     assert_eq!(
         browser.seen().password_asked,
         2,

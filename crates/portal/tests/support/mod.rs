@@ -92,6 +92,8 @@ pub struct Seen {
     /// The `prompt` and `max_age` of the last authorization request.
     pub last_prompt: Option<String>,
     pub last_max_age: Option<String>,
+    /// Pages the browser has finished with (signed in, signed out, or given up).
+    pub pages_finished: u32,
 }
 
 /// A person at a browser with a cookie jar: signs in with `account` when the council asks.
@@ -129,7 +131,27 @@ impl TestBrowser {
         self.seen.lock().unwrap().clone()
     }
 
+    /// Waits until the browser has finished every page it was asked to open, as a person
+    /// would before handing the computer over: a sign-out still in flight must not race the
+    /// next person's sign-in for the council's session cookie.
+    pub async fn settled(&self) {
+        for _ in 0..200 {
+            let seen = self.seen();
+            if seen.pages_finished == seen.sign_ins + seen.sign_outs {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the test browser did not finish its pages within 10 seconds");
+    }
+
     async fn browse(self, url: Url) {
+        let seen = self.seen.clone();
+        self.browse_pages(url).await;
+        seen.lock().unwrap().pages_finished += 1;
+    }
+
+    async fn browse_pages(self, url: Url) {
         let mut request = self.client.get(url);
         for _ in 0..20 {
             let Ok(response) = request.send().await else {
