@@ -243,7 +243,7 @@ export class App {
   async waitUntil(condition, { timeoutMs = DEFAULT_WAIT_MS, intervalMs = 100, message }) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await condition()) return;
+      if (await holdsYet(condition)) return;
       if (Date.now() > deadline) throw new Error(`${message} within ${timeoutMs} ms`);
       await sleep(intervalMs);
     }
@@ -279,7 +279,13 @@ export class App {
    * @param {Target} target
    */
   async text(target) {
-    return this.session.text(await this.resolve(target));
+    try {
+      return await this.session.text(await this.resolve(target));
+    } catch (error) {
+      // A selector's element can be replaced as the screen re-renders: find it again, once.
+      if (typeof target === 'string' && isStaleElement(error)) return this.session.text(await this.resolve(target));
+      throw error;
+    }
   }
 
   /**
@@ -381,4 +387,23 @@ export class App {
     }
     return result;
   }
+}
+
+/**
+ * The condition's answer, or false when the page changed under it (an element found a moment
+ * ago was replaced as the screen re-rendered): the next poll looks again.
+ * @param {() => Promise<boolean> | boolean} condition
+ */
+async function holdsYet(condition) {
+  try {
+    return await condition();
+  } catch (error) {
+    if (isStaleElement(error)) return false;
+    throw error;
+  }
+}
+
+/** @param {unknown} error */
+function isStaleElement(error) {
+  return error instanceof WebDriverError && /stale element reference/.test(error.message);
 }
