@@ -7,6 +7,7 @@
 //! output. Nothing printed is ever a token or a key.
 
 mod render;
+mod statements;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ Exit codes:
   3  you are not signed in, or your sign-in has ended: run sign-in
   4  the council could not be reached (you are offline)
   5  the documents on this computer are locked, or the passphrase is not right
+  6  saving files is turned off on this computer (kiosk): print instead
 
 Sign-in opens your web browser (or the command in the BROWSER environment variable).
 The council comes from --profile, else CFP_PROFILE, else the computer's council settings,
@@ -78,6 +80,14 @@ enum Command {
     },
     /// List your requests to see someone's documents, and where each stands.
     Requests,
+    /// A statement of the payments in a tax year, a calendar year or between two dates, for
+    /// one person (--person) or everyone you act for (--everyone): a summary, or a PDF or CSV
+    /// file with --output.
+    Statement(statements::StatementArgs),
+    /// Save one remittance advice as a PDF or CSV file.
+    Export(statements::ExportArgs),
+    /// Print a remittance advice, or a statement, on this computer's printer.
+    Print(statements::PrintArgs),
 }
 
 /// What went wrong, with its exit code.
@@ -171,6 +181,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             shown.join(&format!("\n{}\n\n", "-".repeat(40)))
         }
         Command::Requests => render::requests(&portal.access_requests().await?),
+        Command::Statement(args) => statements::statement(&portal, args).await?,
+        Command::Export(args) => statements::export(&portal, args).await?,
+        Command::Print(args) => statements::print(&portal, args).await?,
     };
     // A closed pipe (`| head`) is not worth a message.
     let _ = out.write_all(text.as_bytes());
