@@ -79,7 +79,9 @@ export async function launchApp(options) {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const name = slug(options.name);
+    // Shorter than slug's limit, so the helpers' suffixes (.driver, .xvfb) survive and each
+    // helper gets a log of its own.
+    const name = slug(options.name).slice(0, 64);
     // A fresh home for the app's data, config and cache: tests never see each other's state.
     const home = await mkdtemp(join(tmpdir(), 'cfp-e2e-'));
     cleanups.push(() => rm(home, { recursive: true, force: true }));
