@@ -85,7 +85,8 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
         .setup(|app| {
             let data_dir = app.path().app_data_dir().map_err(|e| e.to_string());
             app.state::<ShellState>().start_portal(data_dir);
-            window::open_main(app.handle())?;
+            let kiosk = app.state::<ShellState>().mode == AppMode::Kiosk;
+            window::open_main(app.handle(), kiosk)?;
             updater::start(app.handle());
             Ok(())
         })

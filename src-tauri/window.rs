@@ -28,9 +28,12 @@ pub fn judge(url: &Url) -> Navigation {
     }
 }
 
-pub fn open_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+/// Opens the main window. On a shared computer (`incognito`) the webview keeps no cookies,
+/// web storage or cache on disk, so nothing of the person outlives the session.
+pub fn open_main<R: Runtime>(app: &AppHandle<R>, incognito: bool) -> tauri::Result<()> {
     WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::default())
         .title("Client Finance Portal")
+        .incognito(incognito && !under_webdriver())
         .inner_size(1024.0, 768.0)
         .min_inner_size(360.0, 480.0)
         .center()
@@ -46,6 +49,16 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         })
         .build()?;
     Ok(())
+}
+
+/// Whether a debug build is being driven by tauri-driver (which sets this variable). wry makes
+/// an incognito webview on a context of its own that never allows WebDriver automation, so the
+/// end-to-end tests could not drive a kiosk window; there, the kiosk window uses WebKit's
+/// ordinary folders instead, and `tests/e2e/journeys/kiosk.test.mjs` searches them for anything
+/// of the person. Release builds are always incognito in kiosk mode.
+fn under_webdriver() -> bool {
+    cfg!(debug_assertions)
+        && std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|value| value == "true")
 }
 
 #[cfg(test)]
