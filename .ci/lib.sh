@@ -110,7 +110,33 @@ ensure_tauri_driver() {
   env -u CARGO_TARGET_DIR cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
 }
 
+# The shared target dir outlives clones and grows with every dependency bump; a full disk fails
+# the build half-way with "No space left on device". Below this much free space, stale build
+# state is removed first (incremental caches, examples), then the whole target dir: it is a cache.
+MIN_FREE_GB=20
+free_gb_at() { df -P -k "$1" | awk 'NR==2 { print int($4 / 1048576) }'; }
+ensure_disk_space() {
+  mkdir -p "$CARGO_TARGET_DIR"
+  local free
+  free="$(free_gb_at "$CARGO_TARGET_DIR")"
+  echo "Free space for builds: ${free} GB (at least ${MIN_FREE_GB} GB wanted)."
+  if [ "$free" -ge "$MIN_FREE_GB" ]; then return 0; fi
+  echo "Removing incremental caches and built examples from $CARGO_TARGET_DIR."
+  rm -rf "$CARGO_TARGET_DIR"/*/incremental "$CARGO_TARGET_DIR"/*/examples
+  free="$(free_gb_at "$CARGO_TARGET_DIR")"
+  if [ "$free" -ge "$MIN_FREE_GB" ]; then return 0; fi
+  echo "Still ${free} GB: removing the whole build cache $CARGO_TARGET_DIR (everything will be rebuilt)."
+  rm -rf "$CARGO_TARGET_DIR"
+  mkdir -p "$CARGO_TARGET_DIR"
+  free="$(free_gb_at "$CARGO_TARGET_DIR")"
+  if [ "$free" -lt 8 ]; then
+    echo "Only ${free} GB free for building: free some disk space and run this again." >&2
+    return 1
+  fi
+}
+
 install_everything() {
+  step "Make room for the build (when the disk is nearly full)" ensure_disk_space
   step "Install Debian packages (when missing)" ensure_debian_packages
   step "Check Rust" ensure_rust_tools
   step "Check Node.js" ensure_node

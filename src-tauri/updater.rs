@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use cfp_core::AppMode;
+use cfp_core::MachinePolicy;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_updater::{Error, Update, Updater, UpdaterExt};
@@ -28,13 +28,11 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R, tauri_plugin_update
     tauri_plugin_updater::Builder::new().build()
 }
 
-/// Whether this copy of the app should look for an update when it starts.
-pub fn should_check(channel_configured: bool, mode: AppMode, kiosk_policy_allows: bool) -> bool {
-    channel_configured
-        && match mode {
-            AppMode::Home | AppMode::Representative => true,
-            AppMode::Kiosk => kiosk_policy_allows,
-        }
+/// Whether this copy of the app should look for an update when it starts: only when the build
+/// carries an update channel and the machine policy allows it (by default yes at home, no on a
+/// kiosk, which stays on the version its administrator installed).
+pub fn should_check(channel_configured: bool, policy: &MachinePolicy) -> bool {
+    channel_configured && policy.check_updates()
 }
 
 /// Whether the build carries an update channel: a public key and at least one manifest address.
@@ -154,11 +152,13 @@ pub async fn check_and_install<R: Runtime>(app: &AppHandle<R>) -> Outcome {
 
 /// Starts the one check for this run, in the background, when this copy should check.
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    let mode = app.state::<crate::ShellState>().mode;
     let configured = channel_configured(app.config().plugins.0.get("updater"));
-    // Kiosk machines stay on the version their administrator installed; the machine policy
-    // that could allow updates there is not defined yet, so it is `false` here.
-    if !should_check(configured, mode, false) {
+    // Without readable council settings there is no policy to ask, and no reason to update.
+    let allowed = match &app.state::<crate::ShellState>().profile {
+        Ok(profile) => should_check(configured, &profile.policy),
+        Err(_) => false,
+    };
+    if !allowed {
         return;
     }
     let app = app.clone();
@@ -420,11 +420,16 @@ mod tests {
 
     #[test]
     fn kiosks_do_not_check_unless_policy_allows() {
-        assert!(should_check(true, AppMode::Home, false));
-        assert!(should_check(true, AppMode::Representative, false));
-        assert!(!should_check(true, AppMode::Kiosk, false));
-        assert!(should_check(true, AppMode::Kiosk, true));
-        assert!(!should_check(false, AppMode::Home, true));
+        let policy = |kiosk: bool, check_updates: Option<bool>| MachinePolicy {
+            kiosk,
+            check_updates,
+            ..MachinePolicy::default()
+        };
+        assert!(should_check(true, &policy(false, None)));
+        assert!(!should_check(true, &policy(false, Some(false))));
+        assert!(!should_check(true, &policy(true, None)));
+        assert!(should_check(true, &policy(true, Some(true))));
+        assert!(!should_check(false, &policy(false, Some(true))));
     }
 
     #[test]

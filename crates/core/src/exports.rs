@@ -34,7 +34,7 @@ use time::Date;
 
 use crate::{
     CouncilProfile, DocumentExportRequest, DocumentSummaryView, ErrorCode, ExportFormat, IpcError,
-    KindTotalView, PeriodChoice, StatementPreview, StatementRequest,
+    KindTotalView, PeriodChoice, StatementPaymentView, StatementPreview, StatementRequest,
 };
 
 pub use printing::{print_pdf, PrintQueue};
@@ -257,22 +257,28 @@ pub async fn statement_preview(
     let people = load_request(store, request.person_id.as_deref(), &period).await?;
 
     let mut totals = KindTotals::default();
-    let mut payments: Vec<&(DocumentSummary, RemittanceAdvice)> = Vec::new();
+    let mut payments: Vec<(&str, &DocumentSummary)> = Vec::new();
     for person in &people {
         totals.add(&KindTotals::of(person.advices.iter().map(|(_, a)| a)));
-        payments.extend(person.advices.iter());
+        payments.extend(
+            person
+                .advices
+                .iter()
+                .map(|(summary, _)| (person.name.as_str(), summary)),
+        );
     }
     // Oldest first, as the statement lists them (a summary lists everyone's together).
-    payments.sort_by(|(a, _), (b, _)| {
+    payments.sort_by(|(_, a), (_, b)| {
         (a.payment_date, &a.reference, &a.document_id).cmp(&(
             b.payment_date,
             &b.reference,
             &b.document_id,
         ))
     });
+    let one_person = request.person_id.is_some();
 
     let when = lower_first(&period.label());
-    let title = match (request.person_id.is_some(), people.as_slice()) {
+    let title = match (one_person, people.as_slice()) {
         (true, [person]) => format!("Statement for {}, {when}", person.name),
         _ => format!(
             "Summary of Direct Payments for {}, {when}",
@@ -284,7 +290,10 @@ pub async fn statement_preview(
         period_label: period.dates(),
         payments: payments
             .into_iter()
-            .map(|(summary, _)| summary_view(summary))
+            .map(|(name, summary)| StatementPaymentView {
+                person_name: (!one_person).then(|| name.to_string()),
+                payment: summary_view(summary),
+            })
             .collect(),
         totals_by_kind: totals
             .rows()

@@ -41,7 +41,8 @@ pub struct MachinePolicy {
     /// Whether documents and statements may be saved as files. Kiosk default: no.
     #[serde(default)]
     pub allow_saving: Option<bool>,
-    /// Whether the app looks for updates. Default: yes.
+    /// Whether the app looks for updates. Default: yes at home, no on a kiosk (it stays on the
+    /// version its administrator installed unless the policy turns checks on).
     #[serde(default)]
     pub check_updates: Option<bool>,
 }
@@ -70,7 +71,7 @@ impl MachinePolicy {
     }
 
     pub fn check_updates(&self) -> bool {
-        self.check_updates.unwrap_or(true)
+        self.check_updates.unwrap_or(!self.kiosk)
     }
 }
 
@@ -261,6 +262,15 @@ mod tests {
         assert!(kiosk.is_kiosk());
         assert_eq!(kiosk.idle_minutes(), Some(5));
         assert!(!kiosk.allow_saving());
+        assert!(!kiosk.check_updates());
+
+        let kiosk_that_updates = CouncilProfile::from_toml(
+            &format!("{DEMO_PROFILE_TOML}\n[policy]\nkiosk = true\ncheck_updates = true\n"),
+            "kiosk.toml",
+        )
+        .unwrap()
+        .policy;
+        assert!(kiosk_that_updates.check_updates());
 
         let custom = CouncilProfile::from_toml(
             &format!(

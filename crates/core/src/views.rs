@@ -448,6 +448,20 @@ pub struct KindTotalView {
     pub amount: Money,
 }
 
+/// One payment in a statement preview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementPaymentView {
+    /// Whose payment it is: given in a summary across several people, where the rows of
+    /// different people are listed together by date; absent in one person's statement.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub payment: DocumentSummaryView,
+}
+
 /// What a statement will contain, shown in the app before saving or printing (the in-app
 /// preview is the accessible form; the PDF is for printing and records).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -457,7 +471,7 @@ pub struct StatementPreview {
     pub title: String,
     /// "6 April 2025 to 5 April 2026".
     pub period_label: String,
-    pub payments: Vec<DocumentSummaryView>,
+    pub payments: Vec<StatementPaymentView>,
     pub totals_by_kind: Vec<KindTotalView>,
     pub net_received: Money,
     /// A file name to suggest when saving, e.g. "statement-2025-26.pdf" (no personal data).

@@ -15,7 +15,7 @@
 //! - Which advices a [`Period`] holds is decided by their payment date (see [`Period`]).
 //!
 //! The tests run poppler-utils (`pdftotext`, `pdfinfo`, `pdffonts`) and `qpdf` on real files;
-//! `cargo run --release -p cfp-statements --example bench` prints timings and sizes.
+//! `cargo run --release -p cfp-statements --example statements_bench` prints timings and sizes.
 
 mod context;
 mod csv;

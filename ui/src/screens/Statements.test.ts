@@ -95,6 +95,27 @@ describe("statements", () => {
     ]);
   });
 
+  it("names the person on every row of a summary for everyone, and only there", async () => {
+    shell();
+    await showScreen({ screen: "statements" });
+    choose("#who-everyone");
+    type("#tax-year", "2025");
+    await preview();
+
+    const section = document.querySelector<HTMLElement>("[data-testid=preview]")!;
+    const headers = [...section.querySelectorAll("thead th")].map((th) => normalisedText(th));
+    expect(headers).toEqual(["Date paid", "Person", "Period", "Reference", "Amount paid"]);
+    const rows = [...section.querySelectorAll("tbody tr")];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(normalisedText(row.children[1]!)).toBe("Sample Person");
+
+    choose("#who");
+    await preview();
+    const again = document.querySelector<HTMLElement>("[data-testid=preview]")!;
+    expect(normalisedText(again.querySelector("h2")!)).toMatch(/^Statement for Sample Person/);
+    expect([...again.querySelectorAll("thead th")].map((th) => normalisedText(th))).not.toContain("Person");
+  });
+
   it("previews a calendar year for everyone, and a range of dates", async () => {
     const calls = shell();
     await showScreen({ screen: "statements" });

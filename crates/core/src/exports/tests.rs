@@ -213,7 +213,7 @@ fn references(preview: &StatementPreview) -> Vec<&str> {
     preview
         .payments
         .iter()
-        .map(|p| p.reference.as_deref().unwrap())
+        .map(|p| p.payment.reference.as_deref().unwrap())
         .collect()
 }
 
@@ -305,9 +305,14 @@ async fn a_tax_year_preview_counts_5_april_in_and_6_april_out() {
         references(&preview),
         ["RA-2025-000102", "RA-2025-000103", "RA-2026-000104"]
     );
-    assert_eq!(preview.payments[0].date, "2025-04-06");
-    assert_eq!(preview.payments[0].net, Some(m("367.50")));
-    assert_eq!(preview.payments[0].document_id, "doc-RA-2025-000102");
+    assert_eq!(preview.payments[0].payment.date, "2025-04-06");
+    assert_eq!(preview.payments[0].payment.net, Some(m("367.50")));
+    assert_eq!(
+        preview.payments[0].payment.document_id,
+        "doc-RA-2025-000102"
+    );
+    // One person's statement does not repeat her name on every row.
+    assert!(preview.payments.iter().all(|p| p.person_name.is_none()));
     let expected = [
         (Budget, "900.00"),
         (ClientContribution, "-120.00"),
@@ -409,6 +414,16 @@ async fn a_summary_across_everyone_adds_up_the_same_way() {
             "RA-2025-000103",
             "RA-2026-000104"
         ]
+    );
+    // Everyone's payments are listed together by date, so each row says whose it is.
+    let whose: Vec<_> = preview
+        .payments
+        .iter()
+        .map(|p| p.person_name.as_deref())
+        .collect();
+    assert_eq!(
+        whose,
+        [Some(MARGARET), Some(ZOE), Some(MARGARET), Some(MARGARET)]
     );
     assert_eq!(preview_total(&preview, Budget), Some(m("1350.00")));
     assert_eq!(

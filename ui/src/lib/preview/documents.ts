@@ -15,6 +15,7 @@ import type { FieldError } from "../bindings/FieldError";
 import type { PersonView } from "../bindings/PersonView";
 import type { RelationshipView } from "../bindings/RelationshipView";
 import type { StatementPreview } from "../bindings/StatementPreview";
+import type { StatementPaymentView } from "../bindings/StatementPaymentView";
 import type { StatementRequest } from "../bindings/StatementRequest";
 import { taxYearLabel, taxYearName, taxYearRange } from "../dates";
 
@@ -456,11 +457,15 @@ export function sampleStatement(request: StatementRequest): StatementPreview {
       fileStem = `${from}-to-${to}`;
       break;
   }
-  const payments = request.personId === SECOND_SAMPLE_PERSON.personId
+  const documents = request.personId === SECOND_SAMPLE_PERSON.personId
     ? []
     : SAMPLE_DOCUMENTS.filter((doc) => doc.date >= from && doc.date <= to);
+  // A summary across everyone names the person on each row, as the app does.
+  const everyone = !request.personId;
+  const firstPersonName = SAMPLE_PEOPLE[0]!.name;
+  const payments: StatementPaymentView[] = documents.map((doc) => (everyone ? { ...doc, personName: firstPersonName } : doc));
   // The sample adds no money up: these figures are fixed for the sample period.
-  const first = payments.some((doc) => doc.documentId === SAMPLE_DOCUMENTS[0]!.documentId);
+  const first = documents.some((doc) => doc.documentId === SAMPLE_DOCUMENTS[0]!.documentId);
   const plain = payments.length - (first ? 1 : 0);
   const pence = (n: number) => `${Math.trunc(n / 100)}.${String(n % 100).padStart(2, "0")}`;
   const budget = plain * 60000 + (first ? 60000 : 0);

@@ -1,6 +1,6 @@
 //! Store benchmark (prints figures; it is not a timed test).
 //!
-//! `cargo run --release -p cfp-store --example bench`
+//! `cargo run --release -p cfp-store --example store_bench`
 //!
 //! - opening an existing store with a raw key (target 10 ms or less);
 //! - applying 25 people × 130 remittances of ten lines, in pages of at most 200;

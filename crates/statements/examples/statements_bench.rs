@@ -1,5 +1,5 @@
 //! Prints how long the documents take to make and how big they are. A benchmark, not a test:
-//! run it with `cargo run --release -p cfp-statements --example bench`.
+//! run it with `cargo run --release -p cfp-statements --example statements_bench`.
 //!
 //! Targets (issue 7): one advice in 20 ms or less; a five-year statement of 130 payments in
 //! 150 ms or less; a 10-page statement file of 200 KB or less.

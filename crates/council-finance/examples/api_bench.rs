@@ -4,7 +4,7 @@
 //! - a first sync of 3,250 documents: 25 people with 130 advices each, every page followed to
 //!   the end, as the desktop app does (sequentially, and 4 people at a time).
 //!
-//! Run: `cargo run --release -p council-finance --example bench`
+//! Run: `cargo run --release -p council-finance --example api_bench`
 //! (The target for the page of 500 is 50 ms or less on a 2-core machine.)
 
 use std::net::SocketAddr;
