@@ -236,7 +236,7 @@ describe("unlocking", () => {
       app_info: () => TEST_APP_INFO,
       session: () => LOCKED_WITH_PASSPHRASE,
       unlock: () => {
-        throw { code: "invalidInput", message: "That passphrase is not right. Check it and try again." };
+        throw { code: "storeLocked", message: "That passphrase is not right. Nothing was changed. Please try again." };
       },
     });
     await startApp();
@@ -248,6 +248,8 @@ describe("unlocking", () => {
 
     expect(normalisedText(document.querySelector("#passphrase-error")!)).toContain("That passphrase is not right");
     expect(document.querySelector(".govuk-form-group--error")).not.toBeNull();
+    // The error summary links to the field, as GOV.UK's pattern asks.
+    expect(document.querySelector('.govuk-error-summary a[href="#passphrase"]')).not.toBeNull();
   });
 
   it("unlocks with the passphrase and goes Home", async () => {

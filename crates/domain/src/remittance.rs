@@ -35,7 +35,7 @@ impl LineKind {
     pub fn label(self) -> &'static str {
         match self {
             LineKind::Budget => "Care budget",
-            LineKind::ClientContribution => "Your contribution",
+            LineKind::ClientContribution => "Contribution",
             LineKind::OneOffPayment => "One-off payment",
             LineKind::RateAdjustment => "Rate adjustment (Adj)",
             LineKind::ManualAdjustment => "Manual adjustment (MA)",

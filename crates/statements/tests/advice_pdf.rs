@@ -36,12 +36,12 @@ fn hampshire_advice_reads_like_an_official_advice() {
             "£575.72",
             "1. Care budget",
             "£664.29",
-            "2. Your contribution",
+            "2. Contribution",
             "-£88.57",
             "How the lines add up",
             "Care budget",
             "£664.29",
-            "Your contribution",
+            "Contribution",
             "-£88.57",
             "Amount paid",
             "£575.72",
@@ -50,7 +50,7 @@ fn hampshire_advice_reads_like_an_official_advice() {
     );
     // Each amount sits on the same line as what it is for.
     assert!(line_with(text, "1. Care budget").contains("£664.29"));
-    assert!(line_with(text, "2. Your contribution").contains("-£88.57"));
+    assert!(line_with(text, "2. Contribution").contains("-£88.57"));
     assert!(line_with(text, "Produced on").contains("30 November 2026"));
 }
 

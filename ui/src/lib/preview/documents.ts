@@ -80,7 +80,7 @@ export const SAMPLE_ADVICE: AdviceView = {
     },
     {
       kind: "clientContribution",
-      label: "Your contribution",
+      label: "Contribution",
       meaning:
         "This is your own share of the cost of your care. The council takes it off the payment. You need to pay the same amount into your Direct Payment account yourself.",
       lines: [
@@ -89,7 +89,7 @@ export const SAMPLE_ADVICE: AdviceView = {
           amount: "-80.00",
           explanation: {
             kind: "clientContribution",
-            label: "Your contribution",
+            label: "Contribution",
             code: "Contribution",
             meaning:
               "This is your own share of the cost of your care. The council takes it off the payment. You need to pay the same amount into your Direct Payment account yourself.",

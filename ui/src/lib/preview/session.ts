@@ -133,7 +133,7 @@ export function sessionPreviewAnswer(
       return { answer: sessionView() };
     case "unlock":
       if (String(args.passphrase ?? "").trim() === "wrong") {
-        throw { code: "invalidInput", message: "That passphrase is not right. Check it and try again." };
+        throw { code: "storeLocked", message: "That passphrase is not right. Nothing was changed. Please try again." };
       }
       state.session = "signedIn";
       return { answer: sessionView() };
