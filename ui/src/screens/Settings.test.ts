@@ -107,6 +107,8 @@ describe("locking after a period without use", () => {
     expect(normalisedText(document.querySelector(".govuk-notification-banner--success")!)).toContain(
       "The app will now lock after 30 minutes without use.",
     );
+    // The banner takes focus, so it is read out and scrolled into view above the form.
+    expect(document.activeElement).toBe(document.querySelector(".govuk-notification-banner--success"));
   });
 });
 
