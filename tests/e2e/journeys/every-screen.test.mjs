@@ -78,6 +78,26 @@ async function check(app, name, { scrollTo = '' } = {}) {
 }
 
 /**
+ * Narrow the window to `width` CSS pixels (512 is this 1024-pixel window at 200% zoom; 360 is the
+ * app's narrowest window, near WCAG's 320-pixel reflow at 400%) and check that the page reflows:
+ * nothing makes the whole page scroll sideways. Tables may scroll inside their own region.
+ * @param {import('../harness/app.mjs').App} app
+ * @param {number} width
+ * @param {string} name
+ */
+async function checkReflow(app, width, name) {
+  await app.session.command('POST', '/window/rect', { width, height: 700 });
+  await app.waitUntil(async () => (await app.executeScript('return window.innerWidth;')) === width, {
+    message: `the window did not narrow to ${width} pixels`,
+  });
+  const [pageWidth, viewport] = /** @type {[number, number]} */ (
+    await app.executeScript('return [document.documentElement.scrollWidth, document.documentElement.clientWidth];')
+  );
+  assert.ok(pageWidth <= viewport, `at ${width} pixels the page is ${pageWidth} wide: it scrolls sideways`);
+  await check(app, name);
+}
+
+/**
  * An amount as the app shows it ("£1,234.56", "minus £12.00") in whole pence, exactly.
  * @param {string} shown
  */
@@ -321,6 +341,10 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
         await app.waitForText('.govuk-summary-card__title', new RegExp(`^${name}$`), LONG_WAIT);
       }
       await check(app, 'home-after-unlock');
+
+      // ---- 200% zoom and reflow: the same Home at 512 and 360 pixels wide ----
+      await checkReflow(app, 512, 'home-at-200-percent');
+      await checkReflow(app, 360, 'home-at-360-pixels');
     },
     {
       env: {
