@@ -8,7 +8,6 @@ mod support;
 use std::time::Duration;
 
 use support::*;
-use tokio::io::AsyncWriteExt;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sync_go_offline_and_still_read_every_document() {
@@ -16,22 +15,7 @@ async fn sign_in_sync_go_offline_and_still_read_every_document() {
     let desk = Desk::new(&council);
 
     // sign-in: the command waits while the "browser" signs in.
-    let child = desk
-        .command(&["--passphrase-stdin", "sign-in"])
-        .spawn()
-        .unwrap();
-    let mut child = child;
-    let mut input = child.stdin.take().unwrap();
-    input
-        .write_all(format!("{PASSPHRASE}\n").as_bytes())
-        .await
-        .unwrap();
-    drop(input);
-    sign_in_in_browser(desk.opened_url().await).await;
-    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    let out = desk.sign_in().await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("Signed in as Ruth Adeyemi"),

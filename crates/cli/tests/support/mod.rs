@@ -92,7 +92,9 @@ impl Desk {
     }
 
     /// Signs in as Ruth (the store protected by [`PASSPHRASE`]), then syncs.
-    pub async fn sign_in_and_sync(&self) {
+    /// `sign-in --passphrase-stdin`, with the "browser" signing in as the representative while
+    /// the command waits; the command's output, once it has finished.
+    pub async fn sign_in(&self) -> Output {
         let mut child = self
             .command(&["--passphrase-stdin", "sign-in"])
             .spawn()
@@ -104,10 +106,14 @@ impl Desk {
             .unwrap();
         drop(input);
         sign_in_in_browser(self.opened_url().await).await;
-        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+    }
+
+    pub async fn sign_in_and_sync(&self) {
+        let out = self.sign_in().await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let out = self.run_locked(&["sync"]).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
