@@ -252,6 +252,31 @@ export class App {
   }
 
   /**
+   * The link whose whole text (visually hidden words included) is `text`, waiting for it. For
+   * links such as "See documents<hidden> for Margaret Okafor</hidden>" that repeat on a screen.
+   * @param {string} text
+   * @param {{ timeoutMs?: number }} [options]
+   * @returns {Promise<ElementRef>}
+   */
+  async linkByText(text, { timeoutMs = DEFAULT_WAIT_MS } = {}) {
+    /** @type {ElementRef | null} */
+    let found = null;
+    await this.waitUntil(
+      async () => {
+        found = /** @type {ElementRef | null} */ (
+          await this.executeScript(
+            "return [...document.querySelectorAll('a')].find((a) => a.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]) || null;",
+            text,
+          )
+        );
+        return found !== null;
+      },
+      { timeoutMs, message: `no link "${text}" appeared` },
+    );
+    return /** @type {ElementRef} */ (/** @type {unknown} */ (found));
+  }
+
+  /**
    * @param {Target} target
    * @returns {Promise<ElementRef>}
    */

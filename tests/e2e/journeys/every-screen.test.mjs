@@ -44,27 +44,6 @@ async function tabTo(app, pattern, maxStops = 30) {
 }
 
 /**
- * The link whose whole text (visually hidden words included) is `text`, waiting for it.
- * @param {App} app
- * @param {string} text
- */
-async function linkByText(app, text) {
-  /** @type {any} */
-  let found = null;
-  await app.waitUntil(
-    async () => {
-      found = await app.executeScript(
-        "return [...document.querySelectorAll('a')].find((a) => a.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]) || null;",
-        text,
-      );
-      return found !== null;
-    },
-    { message: `no link "${text}" appeared` },
-  );
-  return found;
-}
-
-/**
  * Audit and photograph the screen as it is now.
  * @param {App} app
  * @param {string} name
@@ -189,7 +168,7 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
     async (app) => {
       // ---- Welcome, Help, Contact (signed out) ----
       await app.waitForText('#main-content h1', /See your care and support payments/, LONG_WAIT);
-      await app.click(await linkByText(app, 'Help with this app, and what to do if a payment has not arrived'));
+      await app.click(await app.linkByText('Help with this app, and what to do if a payment has not arrived'));
       await app.waitForText('#main-content h1', /^Help$/);
       const help = await app.text('#main-content');
       assert.match(help, /The finance team can help with payments and letters\./, "the council's help text");
@@ -207,7 +186,7 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
       assert.match(reasons[2] ?? '', /paid you too much before/);
       await check(app, 'help');
 
-      await app.click(await linkByText(app, 'contact the finance team at Demo County Council'));
+      await app.click(await app.linkByText('contact the finance team at Demo County Council'));
       await app.waitForText('#main-content h1', /Contact the council/);
       const email = await app.waitForText('#main-content a', new RegExp(`^${CONTACT.email.replace(/\./g, '\\.')}$`));
       assert.equal(await app.attribute(email, 'href'), `mailto:${CONTACT.email}`);
@@ -221,7 +200,7 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
       await app.click(await app.waitForText('a.govuk-back-link', /^Back$/));
       await app.waitForText('#main-content h1', /See your care and support payments/);
       // The Welcome screen's own link to Contact.
-      await app.click(await linkByText(app, 'Contact Demo County Council'));
+      await app.click(await app.linkByText('Contact Demo County Council'));
       await app.waitForText('#main-content h1', /Contact the council/);
       await app.click(await app.waitForText('a.govuk-back-link', /^Back$/));
       await app.waitForText('#main-content h1', /See your care and support payments/);
@@ -270,9 +249,9 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
       });
 
       // ---- Statements, from Margaret's documents ----
-      await app.click(await linkByText(app, 'See documents for Margaret Okafor'));
+      await app.click(await app.linkByText('See documents for Margaret Okafor'));
       await app.waitForText('.app-acting-for', /Acting for Margaret Okafor/);
-      await app.click(await linkByText(app, 'Make a statement of payments for a tax year or other period'));
+      await app.click(await app.linkByText('Make a statement of payments for a tax year or other period'));
       await app.waitForText('#main-content h1', /Statements$/);
       await app.waitFor('label[for="who-everyone"]');
       await check(app, 'statements');

@@ -49,27 +49,6 @@ async function approveRequestFor(councilUrl, name) {
 }
 
 /**
- * The link whose whole text (visually hidden words included) is `text`, waiting for it.
- * @param {import('../harness/app.mjs').App} app
- * @param {string} text
- */
-async function linkByText(app, text) {
-  /** @type {any} */
-  let found = null;
-  await app.waitUntil(
-    async () => {
-      found = await app.executeScript(
-        "return [...document.querySelectorAll('a')].find((a) => a.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]) || null;",
-        text,
-      );
-      return found !== null;
-    },
-    { message: `no link "${text}" appeared` },
-  );
-  return found;
-}
-
-/**
  * On a person's Documents screen: search for `words`, expect one advice, and open it.
  * @param {import('../harness/app.mjs').App} app
  * @param {string} words
@@ -147,7 +126,7 @@ test('a representative asks for access to a new person, is approved, and reads e
       await app.audit('representative-home-after-approval');
 
       // Margaret's documents.
-      await app.click(await linkByText(app, 'See documents for Margaret Okafor'));
+      await app.click(await app.linkByText('See documents for Margaret Okafor'));
       await app.waitForText('h1', /Documents/);
       await app.waitForText('.app-acting-for', /Acting for Margaret Okafor/);
       await app.waitForText('[data-testid=count]', /^Showing \d+ of \d+ documents$/, LONG_WAIT);
