@@ -8,7 +8,10 @@
 //! each documents read makes.
 //!
 //! Keep the SQL itself portable to PostgreSQL: TEXT ids, INTEGER unix seconds for times, no
-//! AUTOINCREMENT, `?` placeholders only through sqlx, and no SQLite-only functions.
+//! AUTOINCREMENT, no INSERT OR IGNORE/REPLACE, and no SQLite-only functions. sqlx does not
+//! translate placeholders: the queries use `?`, which PostgreSQL refuses; moving to it means
+//! writing them as `$1, $2, ...`, which sqlx's SQLite driver also accepts, so that change can be
+//! made first on SQLite.
 //!
 //! Several crates keep their own migrations in the same database. Each crate's migration versions
 //! must not collide with another crate's (council-kit's own use 100-999, identity 1000-1999,
