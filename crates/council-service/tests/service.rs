@@ -197,3 +197,42 @@ async fn the_demo_config_registers_the_desktop_app_and_seeds_accounts_once() {
         .client("client-finance-portal-desktop")
         .is_some());
 }
+
+/// The example in the README is what people paste: it must pass the same checks as `serve`.
+#[test]
+fn the_readme_example_config_passes_check_config() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## Configuration (TOML)").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let mut config = ServiceConfig::from_toml(example).unwrap();
+    assert_eq!(
+        config.trusted_proxies,
+        ["127.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+    );
+    // The stylesheet is built separately (npm); stand in one so only the settings are judged.
+    let assets = tempfile::tempdir().unwrap();
+    std::fs::write(assets.path().join("council.css"), "").unwrap();
+    config.assets_dir = Some(assets.path().to_owned());
+    let env = |name: &str| (name == "COUNCIL_SMTP_PASSWORD").then(|| "secret".to_owned());
+    assert_eq!(config.problems(env), Vec::<String>::new());
+
+    // And check-config names an issuer with a path.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("path.toml");
+    let with_path = example.replace(
+        "issuer = \"https://accounts.example-council.gov.uk\"",
+        "issuer = \"https://example-council.gov.uk/accounts\"",
+    );
+    assert_ne!(with_path, example);
+    std::fs::write(&path, with_path).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_council-service"))
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .env("COUNCIL_SMTP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("the issuer must have no path"), "{stderr}");
+}
