@@ -44,7 +44,7 @@ use council_kit::secret::{random_token, Randomness};
 use council_kit::throttle::Throttle;
 
 pub use config::{ClientConfig, ClientKind, IdentityConfig, Policy};
-pub use keys::{Jwks, SigningKeys};
+pub use keys::{Jwks, Rotation, SigningKeys};
 pub use tokens::{AccessTokenClaims, AccessTokenVerifier, TokenError};
 
 use accounts::{AccountDetails, Passwords};
