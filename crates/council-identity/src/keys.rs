@@ -105,6 +105,8 @@ impl SigningKeys {
 
     /// One step of rotation (see the module's documentation). Takes effect at the next start.
     pub async fn rotate(pool: &SqlitePool, now: OffsetDateTime) -> Result<Rotation, KeyError> {
+        // Before the first start there is no signing key yet: make it, so "next" means next.
+        Self::load_or_create(pool, now).await?;
         let stored = Self::stored(pool).await?;
         let Some(next) = stored.iter().find(|k| k.promoted.is_none()) else {
             return Ok(Rotation::AddedNext {

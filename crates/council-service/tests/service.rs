@@ -236,3 +236,55 @@ fn the_readme_example_config_passes_check_config() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("the issuer must have no path"), "{stderr}");
 }
+
+fn council_service(args: &[&str], config: &std::path::Path) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_council-service"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn rotate_keys_and_retire_key_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let assets = dir.path().join("assets");
+    std::fs::create_dir_all(&assets).unwrap();
+    std::fs::write(assets.join("council.css"), "").unwrap();
+    let path = dir.path().join("council.toml");
+    std::fs::write(&path, config_toml(dir.path(), &assets)).unwrap();
+
+    let (ok, text) = council_service(&["rotate-keys"], &path);
+    assert!(ok, "{text}");
+    let next = text
+        .strip_prefix("Added the next signing key ")
+        .and_then(|rest| rest.split('.').next())
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_owned();
+    let (ok, text) = council_service(&["rotate-keys"], &path);
+    assert!(!ok && text.contains("less than 10 minutes"), "{text}");
+
+    let pool = council_kit::db::open_sqlite(&format!(
+        "sqlite://{}",
+        dir.path().join("council.db").display()
+    ))
+    .await
+    .unwrap();
+    let signing =
+        council_identity::SigningKeys::load_or_create(&pool, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .active_kid()
+            .to_owned();
+    assert_ne!(signing, next);
+    let (ok, text) = council_service(&["retire-key", &signing], &path);
+    assert!(!ok && text.contains("signs new tokens"), "{text}");
+    let (ok, text) = council_service(&["retire-key", &next], &path);
+    assert!(ok, "{text}");
+    let (ok, text) = council_service(&["retire-key", &next], &path);
+    assert!(!ok && text.contains("there is no published key"), "{text}");
+}
