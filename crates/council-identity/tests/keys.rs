@@ -27,7 +27,7 @@ async fn a_new_key_is_published_first_signs_later_and_the_old_one_stays_until_re
     let pool = database(&dir).await;
     let start = OffsetDateTime::now_utc();
     let (published, first) = restart(&pool, start).await;
-    assert_eq!(published, [first.clone()]);
+    assert_eq!(published, vec![first.clone()]);
 
     // Step 1: the next key is published but does not sign.
     let Rotation::AddedNext { kid: next } = SigningKeys::rotate(&pool, start).await.unwrap() else {
