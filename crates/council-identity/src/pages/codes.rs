@@ -162,11 +162,10 @@ fn render(
 async fn submit(
     step: &CodeStep,
     State(identity): State<Identity>,
-    address: ClientAddress,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> PageResult {
-    let ClientAddress(address) = address;
     let mut browser = Browser::load(&identity, &headers).await?;
     browser.check_csrf(form.csrf_token.as_deref())?;
     let Some(email) = browser.session.pending(step.stage).map(str::to_owned) else {
