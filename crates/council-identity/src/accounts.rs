@@ -113,44 +113,92 @@ pub async fn insert(
     Ok(())
 }
 
-/// An unconfirmed account proved nothing, so creating it again replaces its details: someone
-/// cannot reserve another person's email address by registering it first.
-pub async fn replace_unverified(
+/// How long an unconfirmed registration is kept (it holds personal details).
+const REGISTRATION_KEPT: time::Duration = time::Duration::days(1);
+
+/// Records a "create an account" form for an unconfirmed account. Nothing changes in the account
+/// until a code sent for this registration is entered in the browser that made it
+/// ([`confirm_registration`]): re-registering someone's email cannot swap in another password.
+pub async fn add_registration(
     pool: &SqlitePool,
     id: &str,
+    account_id: &str,
     details: &AccountDetails,
     password_hash: &str,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
+    // Housekeeping: registrations nobody confirmed in time are of no use.
+    sqlx::query("DELETE FROM identity_registrations WHERE created_at <= ?")
+        .bind((now - REGISTRATION_KEPT).unix_timestamp())
+        .execute(pool)
+        .await?;
     sqlx::query(
-        "UPDATE identity_accounts SET given_name = ?, family_name = ?, address = ?, postcode = ?, \
-         password_hash = ?, updated_at = ? WHERE id = ? AND email_verified = ?",
+        "INSERT INTO identity_registrations (id, account_id, given_name, family_name, address, \
+         postcode, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
+    .bind(id)
+    .bind(account_id)
     .bind(&details.given_name)
     .bind(&details.family_name)
     .bind(&details.address)
     .bind(&details.postcode)
     .bind(password_hash)
     .bind(now.unix_timestamp())
-    .bind(id)
-    .bind(false)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub async fn mark_verified(
+/// Whether the registration exists and belongs to the account.
+pub async fn registration_exists(
     pool: &SqlitePool,
     id: &str,
+    account_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM identity_registrations WHERE id = ? AND account_id = ?")
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Confirms the account: with `registration`, its details and password first replace the
+/// account's; every other pending registration of the account is dropped.
+pub async fn confirm_registration(
+    pool: &SqlitePool,
+    account_id: &str,
+    registration: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if let Some(registration) = registration {
+        sqlx::query(
+            "UPDATE identity_accounts SET (given_name, family_name, address, postcode, password_hash) = \
+             (SELECT given_name, family_name, address, postcode, password_hash FROM identity_registrations \
+              WHERE id = ? AND account_id = ?) \
+             WHERE id = ? AND EXISTS (SELECT 1 FROM identity_registrations WHERE id = ? AND account_id = ?)",
+        )
+        .bind(registration)
+        .bind(account_id)
+        .bind(account_id)
+        .bind(registration)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query("UPDATE identity_accounts SET email_verified = ?, updated_at = ? WHERE id = ?")
         .bind(true)
         .bind(now.unix_timestamp())
-        .bind(id)
-        .execute(pool)
+        .bind(account_id)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    sqlx::query("DELETE FROM identity_registrations WHERE account_id = ?")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
 pub async fn set_password(

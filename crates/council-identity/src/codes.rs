@@ -2,6 +2,10 @@
 //!
 //! Only the newest unspent code of a purpose counts. A code works once, for 15 minutes, and
 //! allows 5 wrong tries; after that even the right code is refused until a new one is sent.
+//! A confirm-email code belongs to one registration and is only accepted for it.
+//!
+//! Pages do not tell people this module's answers apart (they would reveal who has an account):
+//! they answer from the browser's own count of tries (see `pages::code_step`).
 
 use sqlx::{Row, SqlitePool};
 use time::{Duration, OffsetDateTime};
@@ -32,18 +36,20 @@ impl Purpose {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCheck {
     Accepted,
-    /// Wrong, or no code was ever sent (the two must look the same).
+    /// Wrong, for another registration, or no code was ever sent.
     Wrong,
     Expired,
     TooManyTries,
 }
 
 /// Makes a new code (retiring any earlier one of the same purpose) and returns it for emailing.
+/// `registration` ties a confirm-email code to the registration it confirms.
 pub async fn issue(
     pool: &SqlitePool,
     rng: &dyn Randomness,
     account_id: &str,
     purpose: Purpose,
+    registration: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<String, sqlx::Error> {
     let code = random_digits(rng, CODE_DIGITS);
@@ -58,8 +64,8 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO identity_email_codes (id, account_id, purpose, code_hash, created_at, expires_at, failed_attempts) \
-         VALUES (?, ?, ?, ?, ?, ?, 0)",
+        "INSERT INTO identity_email_codes (id, account_id, purpose, code_hash, created_at, expires_at, failed_attempts, registration_id) \
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
     )
     .bind(&id)
     .bind(account_id)
@@ -67,22 +73,25 @@ pub async fn issue(
     .bind(code_fingerprint(&id, &code))
     .bind(now.unix_timestamp())
     .bind((now + CODE_LIFETIME).unix_timestamp())
+    .bind(registration)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(code)
 }
 
-/// Checks a submitted code, spending it if right and counting the try if wrong.
+/// Checks a submitted code, spending it if right and counting the try if wrong. A code sent for
+/// another registration than `registration` counts as wrong.
 pub async fn check(
     pool: &SqlitePool,
     account_id: &str,
     purpose: Purpose,
+    registration: Option<&str>,
     submitted: &str,
     now: OffsetDateTime,
 ) -> Result<CodeCheck, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT id, code_hash, expires_at, failed_attempts FROM identity_email_codes \
+        "SELECT id, code_hash, expires_at, failed_attempts, registration_id FROM identity_email_codes \
          WHERE account_id = ? AND purpose = ? AND spent_at IS NULL ORDER BY created_at DESC LIMIT 1",
     )
     .bind(account_id)
@@ -96,16 +105,18 @@ pub async fn check(
     let stored: String = row.get("code_hash");
     let expires_at: i64 = row.get("expires_at");
     let failed: i64 = row.get("failed_attempts");
+    let for_registration: Option<String> = row.get("registration_id");
     if failed >= MAX_WRONG_TRIES {
         return Ok(CodeCheck::TooManyTries);
     }
     if now.unix_timestamp() >= expires_at {
         return Ok(CodeCheck::Expired);
     }
-    if constant_time_eq(
+    let right = constant_time_eq(
         code_fingerprint(&id, submitted).as_bytes(),
         stored.as_bytes(),
-    ) {
+    );
+    if right && for_registration.as_deref() == registration {
         // Conditional update: two simultaneous submissions cannot both spend the code.
         let spent = sqlx::query(
             "UPDATE identity_email_codes SET spent_at = ? WHERE id = ? AND spent_at IS NULL AND failed_attempts < ?",

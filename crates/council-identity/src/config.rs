@@ -39,7 +39,8 @@ fn default_audience() -> String {
 pub struct Policy {
     /// Email a sign-in code at every sign-in, after the password (as the council's other portals do).
     pub sign_in_code_every_time: bool,
-    /// Minutes an access token lasts. Short: access tokens cannot be recalled once issued.
+    /// Minutes an access token lasts. Short, though they also stop working once their grant is
+    /// revoked (the verifier checks it on every call).
     pub access_token_minutes: i64,
     /// Days a refresh token lasts unused (each use replaces it with a new one).
     pub refresh_token_days: i64,
@@ -90,6 +91,8 @@ pub enum ConfigProblem {
     BadIssuer,
     #[error("the issuer uses http: only do this on your own machine (127.0.0.1 or localhost)")]
     PlainHttpIssuer,
+    #[error("the issuer must have no path (the service answers at the root of its address)")]
+    IssuerPath,
     #[error("client {0} is listed twice")]
     DuplicateClient(String),
     #[error("client {client} has a redirect address that is not a valid absolute URL: {uri}")]
@@ -112,6 +115,9 @@ impl IdentityConfig {
             problems.push(ConfigProblem::BadIssuer);
         } else if issuer.scheme() == "http" && !is_local_host(issuer) {
             problems.push(ConfigProblem::PlainHttpIssuer);
+        }
+        if issuer.path() != "/" {
+            problems.push(ConfigProblem::IssuerPath);
         }
         let policy = &self.policy;
         if policy.access_token_minutes < 1
@@ -204,6 +210,21 @@ mod tests {
     }
 
     #[test]
+    fn an_issuer_with_a_path_is_refused() {
+        for issuer in [
+            "https://id.example.gov.uk/accounts",
+            "https://id.example.gov.uk/a/",
+        ] {
+            let mut bad = config();
+            bad.issuer = Url::parse(issuer).unwrap();
+            assert_eq!(bad.problems(), [ConfigProblem::IssuerPath], "{issuer}");
+        }
+        let mut fine = config();
+        fine.issuer = Url::parse("https://id.example.gov.uk/").unwrap();
+        assert_eq!(fine.problems(), []);
+    }
+
+    #[test]
     fn reports_every_problem() {
         let mut bad = config();
         bad.issuer = Url::parse("http://id.example.gov.uk").unwrap();
@@ -220,6 +241,7 @@ mod tests {
         assert!(problems.contains(&ConfigProblem::PlainHttpIssuer));
         assert!(problems.contains(&ConfigProblem::BadLifetime));
         assert!(problems.contains(&ConfigProblem::DuplicateClient("desktop".into())));
+        assert!(!problems.contains(&ConfigProblem::IssuerPath));
         assert!(problems
             .iter()
             .any(|p| matches!(p, ConfigProblem::InsecureRedirect { .. })));

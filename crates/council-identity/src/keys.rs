@@ -1,8 +1,10 @@
 //! Token signing keys: RS256 (the algorithm every OpenID Connect relying party must accept),
 //! made on first start, kept in the database, published in JWKS with a `kid`.
 //!
-//! Rotation: [`SigningKeys::rotate`] adds a new key; from the next start it signs new tokens while
-//! the older keys stay published (so tokens they signed still verify) until retired.
+//! Rotation takes two steps, because relying parties cache the JWKS (we allow 5 minutes):
+//! [`SigningKeys::rotate`] first adds a "next" key, published but not signing; run again (after a
+//! restart and at least [`NEXT_KEY_MIN_AGE`]) it promotes that key to signing, and the old key
+//! stays published so tokens it signed still verify until [`SigningKeys::retire`] removes it.
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -19,6 +21,19 @@ use council_kit::secret::sha256_base64url;
 const RSA_BITS: usize = 2048;
 const ALGORITHM: &str = "RS256";
 
+/// How long a next key must have existed before it may sign: the JWKS cache time (300 s) twice
+/// over, so relying parties have it before the first token signed with it.
+pub const NEXT_KEY_MIN_AGE: time::Duration = time::Duration::minutes(10);
+
+/// What [`SigningKeys::rotate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// A next key was added: published from the next start, not yet signing.
+    AddedNext { kid: String },
+    /// The next key signs from the next start; `previous` stays published until retired.
+    Promoted { kid: String, previous: String },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("could not read or store signing keys: {0}")]
@@ -27,6 +42,12 @@ pub enum KeyError {
     Generate,
     #[error("a stored signing key is damaged")]
     Damaged,
+    #[error("the next key {kid} was added less than {minutes} minutes ago: restart the service, wait, then rotate again", minutes = NEXT_KEY_MIN_AGE.whole_minutes())]
+    NextKeyTooNew { kid: String },
+    #[error("key {0} signs new tokens: rotate to a new key before retiring it")]
+    RetiringSigningKey(String),
+    #[error("there is no published key {0}")]
+    UnknownKey(String),
 }
 
 /// One public key as published in JWKS (RFC 7517).
@@ -69,16 +90,60 @@ impl std::fmt::Debug for SigningKeys {
 }
 
 impl SigningKeys {
-    /// Loads the keys, making the first one if there is none yet.
+    /// Loads the keys, making the first one (signing at once) if there is none yet.
     pub async fn load_or_create(pool: &SqlitePool, now: OffsetDateTime) -> Result<Self, KeyError> {
-        if Self::stored(pool).await?.is_empty() {
-            Self::rotate(pool, now).await?;
+        if Self::stored(pool)
+            .await?
+            .iter()
+            .all(|k| k.promoted.is_none())
+        {
+            let kid = Self::add(pool, now).await?;
+            Self::promote(pool, &kid, now).await?;
         }
         Self::load(pool).await
     }
 
-    /// Adds a new key, which signs from the next start on.
-    pub async fn rotate(pool: &SqlitePool, now: OffsetDateTime) -> Result<String, KeyError> {
+    /// One step of rotation (see the module's documentation). Takes effect at the next start.
+    pub async fn rotate(pool: &SqlitePool, now: OffsetDateTime) -> Result<Rotation, KeyError> {
+        // Before the first start there is no signing key yet: make it, so "next" means next.
+        Self::load_or_create(pool, now).await?;
+        let stored = Self::stored(pool).await?;
+        let Some(next) = stored.iter().find(|k| k.promoted.is_none()) else {
+            return Ok(Rotation::AddedNext {
+                kid: Self::add(pool, now).await?,
+            });
+        };
+        if now.unix_timestamp() - next.created < NEXT_KEY_MIN_AGE.whole_seconds() {
+            return Err(KeyError::NextKeyTooNew {
+                kid: next.kid.clone(),
+            });
+        }
+        let previous = signing(&stored).ok_or(KeyError::Damaged)?.kid.clone();
+        Self::promote(pool, &next.kid, now).await?;
+        Ok(Rotation::Promoted {
+            kid: next.kid.clone(),
+            previous,
+        })
+    }
+
+    /// Stops publishing a key (from the next start). Refuses the key that signs.
+    pub async fn retire(pool: &SqlitePool, kid: &str, now: OffsetDateTime) -> Result<(), KeyError> {
+        let stored = Self::stored(pool).await?;
+        if !stored.iter().any(|k| k.kid == kid) {
+            return Err(KeyError::UnknownKey(kid.to_owned()));
+        }
+        if signing(&stored).is_some_and(|k| k.kid == kid) {
+            return Err(KeyError::RetiringSigningKey(kid.to_owned()));
+        }
+        sqlx::query("UPDATE identity_signing_keys SET retired_at = ? WHERE kid = ?")
+            .bind(now.unix_timestamp())
+            .bind(kid)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add(pool: &SqlitePool, now: OffsetDateTime) -> Result<String, KeyError> {
         // Key generation is CPU-heavy: keep it off the async workers.
         let key = tokio::task::spawn_blocking(|| {
             rsa::PrivateKey::new(&mut getrandom::SysRng, RSA_BITS).map_err(|_| KeyError::Generate)
@@ -99,16 +164,31 @@ impl SigningKeys {
         Ok(jwk.kid)
     }
 
-    async fn stored(pool: &SqlitePool) -> Result<Vec<(String, String, i64)>, KeyError> {
+    async fn promote(pool: &SqlitePool, kid: &str, now: OffsetDateTime) -> Result<(), KeyError> {
+        sqlx::query("UPDATE identity_signing_keys SET promoted_at = ? WHERE kid = ?")
+            .bind(now.unix_timestamp())
+            .bind(kid)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The unretired keys, the signing one first.
+    async fn stored(pool: &SqlitePool) -> Result<Vec<StoredKey>, KeyError> {
         let rows = sqlx::query(
-            "SELECT kid, private_key_pkcs1_base64, created_at FROM identity_signing_keys \
-             WHERE retired_at IS NULL ORDER BY created_at DESC, kid DESC",
+            "SELECT kid, private_key_pkcs1_base64, created_at, promoted_at FROM identity_signing_keys \
+             WHERE retired_at IS NULL ORDER BY promoted_at IS NULL, promoted_at DESC, created_at DESC, kid DESC",
         )
         .fetch_all(pool)
         .await?;
         Ok(rows
             .iter()
-            .map(|row| (row.get(0), row.get(1), row.get(2)))
+            .map(|row| StoredKey {
+                kid: row.get(0),
+                pkcs1_base64: row.get(1),
+                created: row.get(2),
+                promoted: row.get(3),
+            })
             .collect())
     }
 
@@ -116,19 +196,19 @@ impl SigningKeys {
         let stored = Self::stored(pool).await?;
         let mut keys = Vec::with_capacity(stored.len());
         let mut active = None;
-        for (kid, pkcs1_base64, created_at) in stored {
+        for key in stored {
             let der = STANDARD
-                .decode(pkcs1_base64)
+                .decode(&key.pkcs1_base64)
                 .map_err(|_| KeyError::Damaged)?;
             let private = rsa::PrivateKey::from_pkcs1_der(&der).map_err(|_| KeyError::Damaged)?;
             let created =
-                OffsetDateTime::from_unix_timestamp(created_at).map_err(|_| KeyError::Damaged)?;
+                OffsetDateTime::from_unix_timestamp(key.created).map_err(|_| KeyError::Damaged)?;
             let jwk = public_jwk(&private, created);
-            if jwk.kid != kid {
+            if jwk.kid != key.kid {
                 return Err(KeyError::Damaged);
             }
-            if active.is_none() {
-                active = Some((kid, EncodingKey::from_rsa_der(&der)));
+            if active.is_none() && key.promoted.is_some() {
+                active = Some((key.kid, EncodingKey::from_rsa_der(&der)));
             }
             keys.push(jwk);
         }
@@ -151,6 +231,18 @@ impl SigningKeys {
     pub(crate) fn active_key(&self) -> &EncodingKey {
         &self.active
     }
+}
+
+struct StoredKey {
+    kid: String,
+    pkcs1_base64: String,
+    created: i64,
+    promoted: Option<i64>,
+}
+
+/// The key that signs: the most recently promoted (`stored` lists it first).
+fn signing(stored: &[StoredKey]) -> Option<&StoredKey> {
+    stored.iter().find(|k| k.promoted.is_some())
 }
 
 /// The public half as a JWK. The `kid` is derived from the key itself (and its creation date, so

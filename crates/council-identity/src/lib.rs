@@ -44,7 +44,7 @@ use council_kit::secret::{random_token, Randomness};
 use council_kit::throttle::Throttle;
 
 pub use config::{ClientConfig, ClientKind, IdentityConfig, Policy};
-pub use keys::{Jwks, SigningKeys};
+pub use keys::{Jwks, Rotation, SigningKeys};
 pub use tokens::{AccessTokenClaims, AccessTokenVerifier, TokenError};
 
 use accounts::{AccountDetails, Passwords};
@@ -79,6 +79,11 @@ struct Throttles {
     resend_per_email: Throttle,
     /// Every email sent to one address, whatever the reason.
     mail_per_email: Throttle,
+    /// Codes issued per email address, whatever the page: each code allows 5 tries, so this
+    /// bounds the guesses at one address (the first code and the three resends allowed).
+    codes_per_email: Throttle,
+    /// Wrong codes per network address, across emails.
+    code_tries_per_address: Throttle,
 }
 
 impl Throttles {
@@ -91,6 +96,8 @@ impl Throttles {
             sign_in_per_address: limit("identity.sign-in.address", 50, Duration::minutes(15)),
             resend_per_email: limit("identity.resend.email", 3, Duration::minutes(15)),
             mail_per_email: limit("identity.mail.email", 10, Duration::hours(1)),
+            codes_per_email: limit("identity.codes.email", 4, Duration::minutes(15)),
+            code_tries_per_address: limit("identity.code-tries.address", 50, Duration::minutes(15)),
         }
     }
 }

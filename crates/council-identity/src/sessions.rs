@@ -55,6 +55,12 @@ pub struct Session {
     pub auth_time: Option<i64>,
     pub pending_email: Option<String>,
     pub pending_stage: Option<Stage>,
+    /// The registration this browser is confirming (create account only).
+    pub pending_registration: Option<String>,
+    /// Wrong codes entered in this browser since its code step started.
+    pub pending_tries: i64,
+    /// When this browser's code step ends (unix seconds).
+    pub pending_expires_at: Option<i64>,
     pub authorization_request: Option<AuthorizationRequest>,
 }
 
@@ -73,7 +79,8 @@ pub async fn load(
     now: OffsetDateTime,
 ) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, csrf_token, account_id, auth_time, pending_email, pending_stage, authorization_request \
+        "SELECT id, csrf_token, account_id, auth_time, pending_email, pending_stage, pending_registration, \
+         pending_tries, pending_expires_at, authorization_request \
          FROM identity_sessions WHERE token_hash = ? AND expires_at > ?",
     )
     .bind(token_hash(cookie))
@@ -90,6 +97,9 @@ pub async fn load(
             .get::<Option<String>, _>("pending_stage")
             .as_deref()
             .and_then(Stage::parse),
+        pending_registration: row.get("pending_registration"),
+        pending_tries: row.get("pending_tries"),
+        pending_expires_at: row.get("pending_expires_at"),
         authorization_request: row
             .get::<Option<String>, _>("authorization_request")
             .and_then(|json| serde_json::from_str(&json).ok()),
@@ -116,6 +126,9 @@ pub async fn start(
         auth_time: None,
         pending_email: None,
         pending_stage: None,
+        pending_registration: None,
+        pending_tries: 0,
+        pending_expires_at: None,
         authorization_request: None,
     };
     sqlx::query(
@@ -131,18 +144,49 @@ pub async fn start(
     Ok((session, cookie))
 }
 
-pub async fn set_pending(
+/// Ends the browser's code step.
+pub async fn clear_pending(pool: &SqlitePool, session_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE identity_sessions SET pending_stage = NULL, pending_email = NULL, \
+         pending_registration = NULL, pending_tries = 0, pending_expires_at = NULL WHERE id = ?",
+    )
+    .bind(session_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Starts a code step in this browser: no wrong tries yet, ending at `expires_at`.
+pub async fn start_code_step(
     pool: &SqlitePool,
     session_id: &str,
-    stage: Option<(Stage, &str)>,
+    stage: Stage,
+    email: &str,
+    registration: Option<&str>,
+    expires_at: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE identity_sessions SET pending_stage = ?, pending_email = ? WHERE id = ?")
-        .bind(stage.map(|(s, _)| s.as_str()))
-        .bind(stage.map(|(_, email)| email))
-        .bind(session_id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE identity_sessions SET pending_stage = ?, pending_email = ?, pending_registration = ?, \
+         pending_tries = 0, pending_expires_at = ? WHERE id = ?",
+    )
+    .bind(stage.as_str())
+    .bind(email)
+    .bind(registration)
+    .bind(expires_at.unix_timestamp())
+    .bind(session_id)
+    .execute(pool)
+    .await?;
     Ok(())
+}
+
+/// Counts one wrong code entered in this browser; returns the count now.
+pub async fn count_wrong_code(pool: &SqlitePool, session_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE identity_sessions SET pending_tries = pending_tries + 1 WHERE id = ? RETURNING pending_tries",
+    )
+    .bind(session_id)
+    .fetch_one(pool)
+    .await
 }
 
 pub async fn set_authorization_request(
@@ -172,7 +216,8 @@ pub async fn sign_in(
     let cookie = random_token(rng);
     sqlx::query(
         "UPDATE identity_sessions SET token_hash = ?, csrf_token = ?, account_id = ?, auth_time = ?, \
-         pending_stage = NULL, pending_email = NULL, expires_at = ? WHERE id = ?",
+         pending_stage = NULL, pending_email = NULL, pending_registration = NULL, pending_tries = 0, \
+         pending_expires_at = NULL, expires_at = ? WHERE id = ?",
     )
     .bind(token_hash(&cookie))
     .bind(council_kit::csrf::new_token(rng))

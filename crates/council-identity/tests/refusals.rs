@@ -6,48 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use council_kit::secret::sha256_base64url;
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::*;
-
-const VERIFIER: &str = "this-is-a-pkce-verifier-of-more-than-forty-three-characters";
-
-fn authorize_path(redirect_uri: &str, extra: &str) -> String {
-    format!(
-        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&scope=openid%20email&state=s1&nonce=n1\
-         &code_challenge={}&code_challenge_method=S256{extra}",
-        urlencode(redirect_uri),
-        sha256_base64url(VERIFIER.as_bytes())
-    )
-}
-
-fn urlencode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// Signs a confirmed person in through /authorize and returns the authorization code.
-async fn code_for_signed_in(browser: &Browser) -> String {
-    let response = browser.get(&authorize_path(REDIRECT_URI, "")).await;
-    let callback = location(&response);
-    query_param(&callback, "code").unwrap_or_else(|| panic!("no code in {callback}"))
-}
-
-async fn exchange(provider: &Provider, code: &str, verifier: &str) -> (StatusCode, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/token", provider.base))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", CLIENT_ID),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.json().await.unwrap())
-}
 
 async fn refresh(provider: &Provider, token: &str) -> (StatusCode, Value) {
     let response = reqwest::Client::new()

@@ -9,7 +9,8 @@
 //! - [`csrf`], [`cookie`]: per-session CSRF tokens and session cookies.
 //! - [`secret`]: random tokens and codes from an injectable source, constant-time comparison.
 //! - [`clock`]: the injectable clock, so tests can expire things without sleeping.
-//! - [`throttle`]: a small in-memory rate limiter per key.
+//! - [`throttle`]: rate limits per key kept in the database, and the caller's address (read
+//!   from `X-Forwarded-For` only behind a trusted proxy).
 //! - [`db`]: open a SQLite pool (WAL, foreign keys) and run a crate's migrations.
 //! - [`error`]: the one JSON error shape of every API.
 //! - `smtp_sink` (feature `test-sink`): a real minimal SMTP server for tests.

@@ -5,10 +5,11 @@
 //! are stored only as SHA-256 fingerprints (they are email and network addresses). Old events
 //! are deleted as new ones are counted, so the table stays small.
 //!
-//! Behind a reverse proxy every visitor has the proxy's address: per-address limits then count
-//! everyone together, so also limit per visitor at the proxy (see the council service README).
+//! Behind a reverse proxy every visitor would have the proxy's address; list the proxy in
+//! [`TrustedProxies`] and the visitor's address is read from its `X-Forwarded-For` instead.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -35,9 +36,53 @@ impl Throttled {
     }
 }
 
+/// The reverse proxies whose `X-Forwarded-For` header is believed (the service's
+/// `trusted_proxies`). Put it in the request extensions (`axum::Extension`); none means none.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Arc<[IpAddr]>);
+
+impl TrustedProxies {
+    pub fn new(addresses: impl IntoIterator<Item = IpAddr>) -> Self {
+        Self(addresses.into_iter().collect())
+    }
+
+    fn trusts(&self, address: IpAddr) -> bool {
+        // IPv4 peers on a dual-stack socket arrive as ::ffff:a.b.c.d.
+        self.0
+            .iter()
+            .any(|t| t.to_canonical() == address.to_canonical())
+    }
+
+    /// The visitor's address: the TCP peer, unless the peer is a trusted proxy; then the
+    /// right-most address in `X-Forwarded-For` that is not a trusted proxy (the ones to its left
+    /// were written by the visitor and could say anything).
+    pub fn client_ip<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_for: impl DoubleEndedIterator<Item = &'a str>,
+    ) -> IpAddr {
+        let mut client = peer;
+        if !self.trusts(client) {
+            return client;
+        }
+        let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).collect();
+        for hop in hops.iter().rev() {
+            // Something unreadable: stop at the last address we could trust to have written it.
+            let Ok(address) = hop.trim().parse::<IpAddr>() else {
+                break;
+            };
+            client = address;
+            if !self.trusts(address) {
+                break;
+            }
+        }
+        client
+    }
+}
+
 /// The caller's network address, for per-address limits (needs the server to be run with
-/// `into_make_service_with_connect_info::<SocketAddr>()`). Behind a reverse proxy this is the
-/// proxy's address, so limit per visitor at the proxy too (see the council service README).
+/// `into_make_service_with_connect_info::<SocketAddr>()`): the TCP peer, or when the peer is one
+/// of the [`TrustedProxies`] in the request extensions, the visitor it forwarded for.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
 
@@ -45,12 +90,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(Self(address))
+            .map(|info| info.0.ip())
+        else {
+            return Ok(Self("unknown".into()));
+        };
+        let trusted = parts.extensions.get::<TrustedProxies>();
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let address = match trusted {
+            Some(trusted) => trusted.client_ip(peer, forwarded),
+            None => peer,
+        };
+        Ok(Self(address.to_canonical().to_string()))
     }
 }
 
@@ -193,6 +250,41 @@ mod tests {
                 .await
                 .unwrap(),
             None
+        );
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxies = TrustedProxies::new([ip("10.0.0.1"), ip("10.0.0.2")]);
+        let client = |peer: &str, headers: &[&str]| {
+            proxies
+                .client_ip(ip(peer), headers.iter().copied())
+                .to_string()
+        };
+        assert_eq!(
+            client("192.0.2.9", &["203.0.113.5"]),
+            "192.0.2.9",
+            "untrusted peer"
+        );
+        assert_eq!(client("10.0.0.1", &[]), "10.0.0.1");
+        assert_eq!(client("10.0.0.1", &["203.0.113.5"]), "203.0.113.5");
+        assert_eq!(
+            client("10.0.0.1", &["1.2.3.4, 203.0.113.5, 10.0.0.2"]),
+            "203.0.113.5",
+            "the right-most untrusted address"
+        );
+        assert_eq!(
+            client("10.0.0.1", &["1.2.3.4", "203.0.113.5"]),
+            "203.0.113.5"
+        );
+        assert_eq!(client("10.0.0.1", &["203.0.113.5, junk"]), "10.0.0.1");
+        assert_eq!(client("::ffff:10.0.0.1", &["203.0.113.5"]), "203.0.113.5");
+        let none = TrustedProxies::default();
+        assert_eq!(
+            none.client_ip(ip("10.0.0.1"), ["203.0.113.5"].into_iter())
+                .to_string(),
+            "10.0.0.1"
         );
     }
 

@@ -1,6 +1,6 @@
 //! The service's TOML configuration (documented in the crate's README).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -18,6 +18,10 @@ pub struct ServiceConfig {
     /// The folder holding `council.css`; pages work unstyled without it.
     #[serde(default)]
     pub assets_dir: Option<PathBuf>,
+    /// The reverse proxies in front of the service. Only requests from these have their
+    /// `X-Forwarded-For` believed for per-address limits; empty (the default) believes none.
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
     pub identity: IdentityConfig,
     pub mail: MailConfig,
     /// The finance API and console (all optional).

@@ -24,6 +24,7 @@ pub fn demo_config(port: u16, data_dir: &Path, assets_dir: Option<PathBuf>) -> S
         listen: SocketAddr::from(([127, 0, 0, 1], port)),
         database_url: format!("sqlite://{}", data_dir.join("council-demo.db").display()),
         assets_dir,
+        trusted_proxies: Vec::new(),
         identity: IdentityConfig {
             issuer,
             // The same name as the desktop app's built-in demo profile (crates/core/profiles/demo.toml).

@@ -20,6 +20,7 @@ use council_identity::Identity;
 use council_kit::clock::Clock;
 use council_kit::mail::Mailer;
 use council_kit::secret::Randomness;
+use council_kit::throttle::TrustedProxies;
 
 pub use config::{ConfigError, ServiceConfig};
 
@@ -116,6 +117,9 @@ impl Service {
             .router()
             .merge(self.finance.router())
             .merge(council_kit::assets::router(self.config.assets_dir.clone()))
+            .layer(axum::Extension(TrustedProxies::new(
+                self.config.trusted_proxies.iter().copied(),
+            )))
     }
 
     /// Binds the listen address (port 0 picks a free one) and returns the bound address and the

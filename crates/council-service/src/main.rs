@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use council_identity::Rotation;
 use council_kit::clock::SystemClock;
 use council_kit::secret::OsRandomness;
 use council_service::demo::{self, DEFAULT_PORT};
@@ -20,7 +21,10 @@ Usage:
   council-service check-config --config FILE
                                            report every problem in FILE, then exit
   council-service rotate-keys --config FILE
-                                           add a new token signing key (used from the next start)
+                                           one step of key rotation: add a next key (published,
+                                           not signing), or, run again later, make it sign
+  council-service retire-key --config FILE KID
+                                           stop publishing an old key (never the signing one)
   council-service import --config FILE CSV...
                                            import the finance system's CSV export, one transaction
                                            per file (format: crates/council-finance/IMPORT.md)
@@ -46,6 +50,7 @@ async fn main() -> ExitCode {
         Some("demo") => run_demo(args).await,
         Some("check-config") => check_config(args),
         Some("rotate-keys") => rotate_keys(args).await,
+        Some("retire-key") => retire_key(args).await,
         Some("import") => import(args).await,
         Some("staff") => staff(args).await,
         Some("help") | None => {
@@ -185,18 +190,46 @@ fn check_config(mut args: pico_args::Arguments) -> Result<(), String> {
     }
 }
 
-async fn rotate_keys(mut args: pico_args::Arguments) -> Result<(), String> {
-    let config = load_config(&mut args)?;
+/// The database with the identity tables up to date, for the key commands.
+async fn key_database(args: &mut pico_args::Arguments) -> Result<sqlx::SqlitePool, String> {
+    let config = load_config(args)?;
     let pool = council_kit::db::open_sqlite(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
     council_kit::db::migrate(&pool, council_identity::migrator())
         .await
         .map_err(|e| e.to_string())?;
-    let kid = council_identity::SigningKeys::rotate(&pool, time_now())
+    Ok(pool)
+}
+
+async fn rotate_keys(mut args: pico_args::Arguments) -> Result<(), String> {
+    let pool = key_database(&mut args).await?;
+    let rotation = council_identity::SigningKeys::rotate(&pool, time_now())
         .await
         .map_err(|e| e.to_string())?;
-    println!("Added signing key {kid}. Restart the service to start signing with it; older keys stay published.");
+    match rotation {
+        Rotation::AddedNext { kid } => println!(
+            "Added the next signing key {kid}. Restart the service now: it publishes the key without signing with it. \
+             After at least {} minutes, run rotate-keys again to make it sign.",
+            council_identity::keys::NEXT_KEY_MIN_AGE.whole_minutes()
+        ),
+        Rotation::Promoted { kid, previous } => println!(
+            "Key {kid} signs new tokens from the next start; restart the service. The previous key {previous} stays \
+             published: retire it with retire-key once the tokens it signed have expired."
+        ),
+    }
+    Ok(())
+}
+
+async fn retire_key(mut args: pico_args::Arguments) -> Result<(), String> {
+    let pool = key_database(&mut args).await?;
+    let kid: String = args
+        .free_from_str()
+        .map_err(|_| format!("retire-key needs the key's id (KID)\n\n{USAGE}"))?;
+    council_identity::SigningKeys::retire(&pool, &kid, time_now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Retired key {kid}. Restart the service to stop publishing it.");
     Ok(())
 }
 

@@ -197,3 +197,94 @@ async fn the_demo_config_registers_the_desktop_app_and_seeds_accounts_once() {
         .client("client-finance-portal-desktop")
         .is_some());
 }
+
+/// The example in the README is what people paste: it must pass the same checks as `serve`.
+#[test]
+fn the_readme_example_config_passes_check_config() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## Configuration (TOML)").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let mut config = ServiceConfig::from_toml(example).unwrap();
+    assert_eq!(
+        config.trusted_proxies,
+        ["127.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+    );
+    // The stylesheet is built separately (npm); stand in one so only the settings are judged.
+    let assets = tempfile::tempdir().unwrap();
+    std::fs::write(assets.path().join("council.css"), "").unwrap();
+    config.assets_dir = Some(assets.path().to_owned());
+    let env = |name: &str| (name == "COUNCIL_SMTP_PASSWORD").then(|| "secret".to_owned());
+    assert_eq!(config.problems(env), Vec::<String>::new());
+
+    // And check-config names an issuer with a path.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("path.toml");
+    let with_path = example.replace(
+        "issuer = \"https://accounts.example-council.gov.uk\"",
+        "issuer = \"https://example-council.gov.uk/accounts\"",
+    );
+    assert_ne!(with_path, example);
+    std::fs::write(&path, with_path).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_council-service"))
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .env("COUNCIL_SMTP_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("the issuer must have no path"), "{stderr}");
+}
+
+fn council_service(args: &[&str], config: &std::path::Path) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_council-service"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn rotate_keys_and_retire_key_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let assets = dir.path().join("assets");
+    std::fs::create_dir_all(&assets).unwrap();
+    std::fs::write(assets.join("council.css"), "").unwrap();
+    let path = dir.path().join("council.toml");
+    std::fs::write(&path, config_toml(dir.path(), &assets)).unwrap();
+
+    let (ok, text) = council_service(&["rotate-keys"], &path);
+    assert!(ok, "{text}");
+    let next = text
+        .strip_prefix("Added the next signing key ")
+        .and_then(|rest| rest.split('.').next())
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_owned();
+    let (ok, text) = council_service(&["rotate-keys"], &path);
+    assert!(!ok && text.contains("less than 10 minutes"), "{text}");
+
+    let pool = council_kit::db::open_sqlite(&format!(
+        "sqlite://{}",
+        dir.path().join("council.db").display()
+    ))
+    .await
+    .unwrap();
+    let signing =
+        council_identity::SigningKeys::load_or_create(&pool, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .active_kid()
+            .to_owned();
+    assert_ne!(signing, next);
+    let (ok, text) = council_service(&["retire-key", &signing], &path);
+    assert!(!ok && text.contains("signs new tokens"), "{text}");
+    let (ok, text) = council_service(&["retire-key", &next], &path);
+    assert!(ok, "{text}");
+    let (ok, text) = council_service(&["retire-key", &next], &path);
+    assert!(!ok && text.contains("there is no published key"), "{text}");
+}

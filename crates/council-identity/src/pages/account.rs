@@ -12,13 +12,13 @@ use council_kit::page::{button, csrf_field, textarea, FieldError, Input};
 use council_kit::secret::random_token;
 
 use crate::accounts::{self, AccountDetails, PASSWORD_RULE};
-use crate::codes::Purpose;
 use crate::emails;
-use crate::sessions::{self, Stage};
+use crate::sessions::Stage;
 use crate::web::{see_other, Browser, PageResult};
 use crate::Identity;
 
 use super::validate::{email_problem, new_password_problem, text_problem};
+use super::CodeFor;
 
 pub async fn home(State(identity): State<Identity>, headers: HeaderMap) -> PageResult {
     let browser = Browser::load(&identity, &headers).await?;
@@ -191,33 +191,39 @@ pub async fn create(
         .inner
         .passwords
         .hash(&form.password, identity.rng());
-    match accounts::find_by_email(identity.pool(), &details.email).await? {
-        Some(existing) if existing.email_verified => {
-            identity
-                .send_mail(emails::already_registered(&council, &existing.email))
-                .await?;
-        }
-        Some(unconfirmed) => {
-            accounts::replace_unverified(identity.pool(), &unconfirmed.id, &details, &hash, now)
-                .await?;
-            identity
-                .email_code(&unconfirmed.id, &details.email, Purpose::ConfirmEmail)
-                .await?;
-        }
+    // Every form is its own registration; only a code sent for it, entered in this browser,
+    // confirms it (so re-registering someone's email cannot hand them your password).
+    let registration = random_token(identity.rng());
+    let existing = accounts::find_by_email(identity.pool(), &details.email).await?;
+    let account_id = match &existing {
+        Some(existing) if existing.email_verified => None,
+        Some(unconfirmed) => Some(unconfirmed.id.clone()),
         None => {
             let id = random_token(identity.rng());
             accounts::insert(identity.pool(), &id, &details, &hash, false, now).await?;
-            identity
-                .email_code(&id, &details.email, Purpose::ConfirmEmail)
-                .await?;
+            Some(id)
         }
-    }
+    };
+    let to = match &account_id {
+        Some(id) => {
+            accounts::add_registration(identity.pool(), &registration, id, &details, &hash, now)
+                .await?;
+            CodeFor::Account {
+                id,
+                email: &details.email,
+            }
+        }
+        None => CodeFor::Nobody(Some(emails::already_registered(&council, &details.email))),
+    };
     // The same next page whatever happened above, so the page never reveals who has an account.
-    sessions::set_pending(
-        identity.pool(),
-        &browser.session.id,
-        Some((Stage::ConfirmEmail, &details.email)),
-    )
-    .await?;
+    identity
+        .email_code(
+            &browser.session,
+            Stage::ConfirmEmail,
+            &details.email,
+            Some(&registration),
+            to,
+        )
+        .await?;
     Ok(browser.respond(&identity, see_other("/confirm-email")))
 }

@@ -11,12 +11,13 @@ use serde::Deserialize;
 use council_kit::page::{button, csrf_field, secondary_button, FieldError, Input};
 
 use crate::accounts;
-use crate::codes::{self, CodeCheck, Purpose};
+use crate::codes::{self, Purpose};
 use crate::sessions::Stage;
-use crate::web::{see_other, Browser, PageResult};
+use crate::web::{see_other, Browser, ClientAddress, PageResult};
 use crate::Identity;
 
 use super::sign_in::complete_sign_in;
+use super::CodeFor;
 
 /// What differs between the two code pages.
 struct CodeStep {
@@ -71,8 +72,13 @@ pub type ResendFormPublic = ResendForm;
 pub async fn confirm_form(s: State<Identity>, h: HeaderMap, q: Query<Notice>) -> PageResult {
     show(&CONFIRM_EMAIL, s, h, q).await
 }
-pub async fn confirm(s: State<Identity>, h: HeaderMap, f: Form<CodeForm>) -> PageResult {
-    submit(&CONFIRM_EMAIL, s, h, f).await
+pub async fn confirm(
+    s: State<Identity>,
+    a: ClientAddress,
+    h: HeaderMap,
+    f: Form<CodeForm>,
+) -> PageResult {
+    submit(&CONFIRM_EMAIL, s, a, h, f).await
 }
 pub async fn confirm_resend(s: State<Identity>, h: HeaderMap, f: Form<ResendForm>) -> PageResult {
     resend(&CONFIRM_EMAIL, s, h, f).await
@@ -80,8 +86,13 @@ pub async fn confirm_resend(s: State<Identity>, h: HeaderMap, f: Form<ResendForm
 pub async fn sign_in_code_form(s: State<Identity>, h: HeaderMap, q: Query<Notice>) -> PageResult {
     show(&SIGN_IN_CODE, s, h, q).await
 }
-pub async fn sign_in_code(s: State<Identity>, h: HeaderMap, f: Form<CodeForm>) -> PageResult {
-    submit(&SIGN_IN_CODE, s, h, f).await
+pub async fn sign_in_code(
+    s: State<Identity>,
+    a: ClientAddress,
+    h: HeaderMap,
+    f: Form<CodeForm>,
+) -> PageResult {
+    submit(&SIGN_IN_CODE, s, a, h, f).await
 }
 pub async fn sign_in_code_resend(
     s: State<Identity>,
@@ -151,6 +162,7 @@ fn render(
 async fn submit(
     step: &CodeStep,
     State(identity): State<Identity>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> PageResult {
@@ -168,29 +180,27 @@ async fn submit(
         let page = render_error(step, &identity, &browser, &email, message);
         return Ok(browser.respond(&identity, page));
     };
-    let now = identity.now();
-    let account = accounts::find_by_email(identity.pool(), &email).await?;
-    let outcome = match &account {
-        Some(account) => {
-            codes::check(identity.pool(), &account.id, step.purpose, &code, now).await?
-        }
-        None => CodeCheck::Wrong,
-    };
+    let session = browser.session.clone();
+    let outcome = identity
+        .check_code(&session, &address, step.stage, &email, &code)
+        .await?;
     let message = match outcome {
-        CodeCheck::Accepted => {
-            let account = account.expect("a code is only accepted for a real account");
+        Ok(account) => {
             if step.purpose == Purpose::ConfirmEmail {
-                accounts::mark_verified(identity.pool(), &account.id, now).await?;
+                let registration = session.pending_registration.as_deref();
+                accounts::confirm_registration(
+                    identity.pool(),
+                    &account.id,
+                    registration,
+                    identity.now(),
+                )
+                .await?;
             }
             return complete_sign_in(&identity, &mut browser, &account.id).await;
         }
-        CodeCheck::Wrong => "The code is not right. Check the email and try again.",
-        CodeCheck::Expired => "The code has expired. Select 'Send me a new code'.",
-        CodeCheck::TooManyTries => {
-            "You have entered a wrong code too many times. Select 'Send me a new code'."
-        }
+        Err(message) => message,
     };
-    let page = render_error(step, &identity, &browser, &email, message);
+    let page = render_error(step, &identity, &browser, &email, &message);
     Ok(browser.respond(&identity, page))
 }
 
@@ -235,17 +245,26 @@ async fn resend(
             render(step, &identity, &browser, &email, &errors, None),
         ));
     }
-    if let Some(account) = accounts::find_by_email(identity.pool(), &email).await? {
-        let wanted = match step.purpose {
-            Purpose::ConfirmEmail => !account.email_verified,
-            Purpose::SignIn => true,
-            Purpose::ResetPassword => false,
-        };
-        if wanted {
-            identity
-                .email_code(&account.id, &account.email, step.purpose)
-                .await?;
-        }
-    }
+    let account = accounts::find_by_email(identity.pool(), &email).await?;
+    let registration = browser.session.pending_registration.as_deref();
+    let wanted = match (&account, step.purpose) {
+        (Some(account), Purpose::ConfirmEmail) if !account.email_verified => match registration {
+            // Only the registration this browser made (or the account as it stands).
+            Some(id) => accounts::registration_exists(identity.pool(), id, &account.id).await?,
+            None => true,
+        },
+        (Some(_), Purpose::SignIn) => true,
+        _ => false,
+    };
+    let to = match &account {
+        Some(account) if wanted => CodeFor::Account {
+            id: &account.id,
+            email: &account.email,
+        },
+        _ => CodeFor::Nobody(None),
+    };
+    identity
+        .email_code(&browser.session, step.stage, &email, registration, to)
+        .await?;
     Ok(browser.respond(&identity, see_other(&format!("{}?resent=1", step.path))))
 }

@@ -2,6 +2,7 @@
 //! password, signed out. Server-rendered, no JavaScript, GOV.UK Design System patterns.
 
 mod account;
+mod code_step;
 mod codes;
 mod password;
 mod sign_in;
@@ -12,10 +13,10 @@ use axum::Router;
 
 use council_kit::mail::Email;
 
-use crate::codes::Purpose;
-use crate::emails;
 use crate::web::PageError;
 use crate::Identity;
+
+pub(crate) use code_step::CodeFor;
 
 pub fn routes() -> Router<Identity> {
     Router::new()
@@ -57,25 +58,6 @@ pub fn routes() -> Router<Identity> {
 }
 
 impl Identity {
-    /// Issues a new `purpose` code for the account (replacing any earlier one) and emails it to
-    /// `email`. Every page that sends a code goes through here.
-    pub(crate) async fn email_code(
-        &self,
-        account_id: &str,
-        email: &str,
-        purpose: Purpose,
-    ) -> Result<(), PageError> {
-        let code =
-            crate::codes::issue(self.pool(), self.rng(), account_id, purpose, self.now()).await?;
-        let council = &self.config().council_name;
-        let message = match purpose {
-            Purpose::ConfirmEmail => emails::confirm_email(council, email, &code),
-            Purpose::SignIn => emails::sign_in_code(council, email, &code),
-            Purpose::ResetPassword => emails::reset_password(council, email, &code),
-        };
-        self.send_mail(message).await
-    }
-
     /// Sends an email unless this address has had too many lately (which quietly drops it: the
     /// person sees the same page either way, and nobody can flood an inbox through us).
     pub(crate) async fn send_mail(&self, email: Email) -> Result<(), PageError> {

@@ -10,14 +10,15 @@ use serde::Deserialize;
 use council_kit::page::{button, csrf_field, secondary_button, FieldError, Input};
 
 use crate::accounts::{self, PASSWORD_RULE};
-use crate::codes::{self, CodeCheck, Purpose};
+use crate::codes;
 use crate::emails;
 use crate::grants;
 use crate::sessions::{self, Stage};
-use crate::web::{see_other, Browser, PageResult};
+use crate::web::{see_other, Browser, ClientAddress, PageResult};
 use crate::Identity;
 
 use super::validate::{email_problem, new_password_problem};
+use super::CodeFor;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -68,30 +69,29 @@ pub async fn forgot(
         ));
     }
     let email = accounts::normalise_email(&form.email);
-    send_reset_code(&identity, &email).await?;
-    sessions::set_pending(
-        identity.pool(),
-        &browser.session.id,
-        Some((Stage::ResetPassword, &email)),
-    )
-    .await?;
+    send_reset_code(&identity, &browser, &email).await?;
     Ok(browser.respond(&identity, see_other("/reset-password")))
 }
 
-async fn send_reset_code(identity: &Identity, email: &str) -> Result<(), crate::web::PageError> {
+/// Starts (or restarts) the reset step: a code if the email has an account, otherwise an email
+/// saying so; the same pages either way.
+async fn send_reset_code(
+    identity: &Identity,
+    browser: &Browser,
+    email: &str,
+) -> Result<(), crate::web::PageError> {
     let council = identity.config().council_name.clone();
-    match accounts::find_by_email(identity.pool(), email).await? {
-        Some(account) => {
-            identity
-                .email_code(&account.id, &account.email, Purpose::ResetPassword)
-                .await
-        }
-        None => {
-            identity
-                .send_mail(emails::no_account(&council, email))
-                .await
-        }
-    }
+    let account = accounts::find_by_email(identity.pool(), email).await?;
+    let to = match &account {
+        Some(account) => CodeFor::Account {
+            id: &account.id,
+            email: &account.email,
+        },
+        None => CodeFor::Nobody(Some(emails::no_account(&council, email))),
+    };
+    identity
+        .email_code(&browser.session, Stage::ResetPassword, email, None, to)
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +146,7 @@ fn render_reset(
 
 pub async fn reset(
     State(identity): State<Identity>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> PageResult {
@@ -176,41 +177,31 @@ pub async fn reset(
         ));
     };
     let now = identity.now();
-    let account = accounts::find_by_email(identity.pool(), &email).await?;
-    let outcome = match &account {
-        Some(account) => {
-            codes::check(
-                identity.pool(),
-                &account.id,
-                Purpose::ResetPassword,
-                &code,
-                now,
-            )
-            .await?
-        }
-        None => CodeCheck::Wrong,
-    };
+    let outcome = identity
+        .check_code(
+            &browser.session,
+            &address,
+            Stage::ResetPassword,
+            &email,
+            &code,
+        )
+        .await?;
     let message = match outcome {
-        CodeCheck::Accepted => {
-            let account = account.expect("a code is only accepted for a real account");
+        Ok(account) => {
             let hash = identity
                 .inner
                 .passwords
                 .hash(&form.password, identity.rng());
             accounts::set_password(identity.pool(), &account.id, &hash, now).await?;
-            // Getting the code proves the address is theirs.
-            accounts::mark_verified(identity.pool(), &account.id, now).await?;
+            // Getting the code proves the address is theirs (and ends any pending registration).
+            accounts::confirm_registration(identity.pool(), &account.id, None, now).await?;
             // A new password ends every existing sign-in, in browsers and in apps.
             grants::revoke_account_grants(identity.pool(), &account.id, now).await?;
             sessions::delete_for_account(identity.pool(), &account.id).await?;
-            sessions::set_pending(identity.pool(), &browser.session.id, None).await?;
+            sessions::clear_pending(identity.pool(), &browser.session.id).await?;
             return Ok(browser.respond(&identity, see_other("/sign-in?password_changed=1")));
         }
-        CodeCheck::Wrong => "The code is not right. Check the email and try again.",
-        CodeCheck::Expired => "The code has expired. Select 'Send me a new code'.",
-        CodeCheck::TooManyTries => {
-            "You have entered a wrong code too many times. Select 'Send me a new code'."
-        }
+        Err(message) => message,
     };
     let errors = [FieldError::new("code", message)];
     Ok(browser.respond(
@@ -251,6 +242,6 @@ pub async fn reset_resend(
             render_reset(&identity, &browser, &email, &errors),
         ));
     }
-    send_reset_code(&identity, &email).await?;
+    send_reset_code(&identity, &browser, &email).await?;
     Ok(browser.respond(&identity, see_other("/reset-password")))
 }

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use council_kit::page::{button, csrf_field, FieldError, Input};
 
 use crate::accounts;
-use crate::codes::Purpose;
 use crate::sessions::{self, Stage};
 use crate::web::{see_other, Browser, ClientAddress, PageResult};
 use crate::Identity;
 
 use super::validate::email_problem;
+use super::CodeFor;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignInNotice {
@@ -171,26 +171,21 @@ pub async fn submit(
     throttles.sign_in_per_account.clear(&account_key).await?;
 
     let pending = if !account.email_verified {
-        Some((
-            Purpose::ConfirmEmail,
-            Stage::ConfirmEmail,
-            "/confirm-email?unconfirmed=1",
-        ))
+        Some((Stage::ConfirmEmail, "/confirm-email?unconfirmed=1"))
     } else if identity.config().policy.sign_in_code_every_time {
-        Some((Purpose::SignIn, Stage::SignInCode, "/sign-in-code"))
+        Some((Stage::SignInCode, "/sign-in-code"))
     } else {
         None
     };
-    if let Some((purpose, stage, next)) = pending {
+    if let Some((stage, next)) = pending {
+        // The password proved this browser may confirm the account as it stands (no registration).
+        let to = CodeFor::Account {
+            id: &account.id,
+            email: &account.email,
+        };
         identity
-            .email_code(&account.id, &account.email, purpose)
+            .email_code(&browser.session, stage, &account.email, None, to)
             .await?;
-        sessions::set_pending(
-            identity.pool(),
-            &browser.session.id,
-            Some((stage, &account.email)),
-        )
-        .await?;
         return Ok(browser.respond(&identity, see_other(next)));
     }
     complete_sign_in(&identity, &mut browser, &account.id).await
