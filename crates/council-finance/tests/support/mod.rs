@@ -44,6 +44,11 @@ impl Drop for Council {
 }
 
 pub async fn start() -> Council {
+    start_with_push_limit(council_finance::api::PUSH_BODY_LIMIT_BYTES).await
+}
+
+/// A council whose push endpoint takes bodies up to `push_body_limit_bytes`.
+pub async fn start_with_push_limit(push_body_limit_bytes: usize) -> Council {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sink = SmtpSink::start().await.unwrap();
@@ -104,7 +109,7 @@ pub async fn start() -> Council {
     .unwrap();
     let app = identity
         .router()
-        .merge(finance.router())
+        .merge(finance.router_with_push_limit(push_body_limit_bytes))
         .into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
