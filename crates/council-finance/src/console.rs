@@ -26,6 +26,8 @@ use crate::emails;
 use crate::staff::{self, Role, Staff};
 use crate::Finance;
 
+mod audit_log;
+
 pub const HOME: &str = "/console";
 const SESSION_COOKIE: &str = "cfp_console";
 /// Before sign-in there is no session: the sign-in form's CSRF token is also set in this cookie
@@ -55,7 +57,7 @@ pub fn routes(finance: Finance) -> Router {
         .route("/console/access", get(access_list))
         .route("/console/access/{id}", get(remove_form))
         .route("/console/access/{id}/remove", post(remove))
-        .route("/console/audit", get(audit_log))
+        .route("/console/audit", get(audit_log::page))
         .with_state(finance)
 }
 
@@ -67,7 +69,10 @@ pub enum ConsoleError {
     Csrf,
     Internal,
     /// The request was decided (or withdrawn) before this decision: a title and what happened.
-    AlreadyDecided { title: String, what: String },
+    AlreadyDecided {
+        title: String,
+        what: String,
+    },
 }
 
 impl From<sqlx::Error> for ConsoleError {
@@ -1007,51 +1012,4 @@ async fn remove(
             )
         }
     }
-}
-
-async fn audit_log(State(finance): State<Finance>, headers: HeaderMap) -> ConsoleResult {
-    let (staff, csrf) = signed_in(&finance, &headers).await?;
-    admin_only(&finance, &staff)?;
-    let mut conn = finance
-        .pool()
-        .acquire()
-        .await
-        .map_err(|e| fail(&finance, e.into()))?;
-    let entries = audit::recent(&mut conn, 200)
-        .await
-        .map_err(|e| fail(&finance, e.into()))?;
-    Ok(render(
-        &finance,
-        &staff,
-        &csrf,
-        "Audit log",
-        &[],
-        html! {
-            h1 class="govuk-heading-l" { "Audit log" }
-            p class="govuk-body" { "The latest 200 entries, newest first. People are shown by their ids." }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Who did what, and when" }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "When" }
-                        th scope="col" class="govuk-table__header" { "Who" }
-                        th scope="col" class="govuk-table__header" { "What" }
-                        th scope="col" class="govuk-table__header" { "Person" }
-                        th scope="col" class="govuk-table__header" { "Details" }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for entry in &entries {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (date_time(entry.at)) }
-                            td class="govuk-table__cell" { (entry.actor) }
-                            td class="govuk-table__cell" { (entry.action) }
-                            td class="govuk-table__cell" { (entry.person_id.as_deref().unwrap_or("")) }
-                            td class="govuk-table__cell" { (entry.detail.as_deref().unwrap_or("")) }
-                        }
-                    }
-                }
-            }
-        },
-    ))
 }

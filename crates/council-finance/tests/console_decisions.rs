@@ -137,7 +137,13 @@ async fn decisions_made_while_imports_run_all_land() {
         let token = token.clone();
         decisions.spawn(async move {
             let form = [("csrf_token", token)];
-            client.post(action).form(&form).send().await.unwrap().status()
+            client
+                .post(action)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
         });
     }
     let mut records = demo_records();
