@@ -30,7 +30,7 @@ async fn unknown_paths_and_wrong_methods_answer_in_the_error_shape() {
     let council = start().await;
     let (_, token) = council.account("Ruth", "ruth@example.org").await;
 
-    for path in ["/no-such-thing", "/people/x/documents/y/z"] {
+    for path in ["/no-such-thing", "/people/x/documents/y/z", "", "/"] {
         let response = council.get(path, &token).await;
         assert_failure(response, StatusCode::NOT_FOUND, "notFound").await;
     }

@@ -14,7 +14,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,7 +72,12 @@ pub fn routes_with_push_limit(finance: Finance, push_body_limit_bytes: usize) ->
         // The fastest level: a page of 500 documents is ~700 KB of JSON, and level 1 still
         // shrinks it about tenfold in a fraction of the time of the default level.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
-    Router::new().nest(council_api::BASE_PATH, api)
+    // The nested fallback covers every path below the base, but not the base itself.
+    let base = council_api::BASE_PATH;
+    Router::new()
+        .nest(base, api)
+        .route(base, any(unknown_path))
+        .route(&format!("{base}/"), any(unknown_path))
 }
 
 async fn unknown_path() -> Failure {
