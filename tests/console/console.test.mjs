@@ -317,11 +317,31 @@ test('the console works with the keyboard alone and has no axe violations', asyn
   await browser.tabTo('a', 'Audit log');
   await browser.enterAndWait();
   assert.equal(await browser.heading(), 'Audit log');
-  const log = await browser.text();
-  for (const action of ['request rejected', 'request approved', 'access removed', 'staff signed in']) {
+  const log = await browser.executeScript('return document.querySelector("table")?.innerText ?? "";');
+  for (const action of ['Request rejected', 'Request approved', 'Access removed', 'Staff signed in']) {
     assert.ok(log.includes(action), `the audit log shows "${action}"`);
   }
+  assert.ok(!/\b(staff|account):/.test(log), 'people are shown by name, not by stored id');
   await auditPage(browser, 'audit');
+
+  // Filter the log to one person by their client ID, typed into the filter form (a GET form).
+  const clientId = log.match(new RegExp(`${approvedName} \\(client ID (\\d{9})\\)`))?.[1];
+  assert.ok(clientId, `the log names ${approvedName} with their client ID`);
+  await browser.tabTo('input#client_id');
+  await browser.type(clientId);
+  await browser.tabTo('button', 'Show entries');
+  await browser.enterAndWait();
+  assert.ok((await browser.url()).includes(`client_id=${clientId}`));
+  // The table's text only: the filter form's options name every action too.
+  const filtered = await browser.executeScript('return document.querySelector("table")?.innerText ?? "";');
+  assert.match(filtered, new RegExp(`Entries about ${approvedName} \\(client ID ${clientId}\\), newest first`));
+  assert.match(filtered, /Access removed/);
+  assert.ok(!filtered.includes('Request rejected'), 'the other person\'s rejection is not shown');
+  await auditPage(browser, 'audit-filtered');
+  // A person's name in the table is a link to their entries too; "Clear the filter" goes back.
+  await browser.tabTo('a', 'Clear the filter');
+  await browser.enterAndWait();
+  assert.ok((await browser.url()).endsWith('/console/audit'));
 
   // Each decision emailed its requester.
   const mail = (await outbox()).slice(mailBefore);

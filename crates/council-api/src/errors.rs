@@ -24,6 +24,10 @@ pub mod codes {
     pub const NOT_FOUND: &str = "notFound";
     /// 400: the request is malformed or a value is not acceptable; the message says which.
     pub const INVALID_REQUEST: &str = "invalidRequest";
+    /// 405: the address exists but does not take this HTTP method.
+    pub const METHOD_NOT_ALLOWED: &str = "methodNotAllowed";
+    /// 413: the body is larger than the endpoint accepts; send it in smaller parts.
+    pub const BODY_TOO_LARGE: &str = "bodyTooLarge";
     /// 409: the thing is not in a state that allows this (for example withdrawing an approved request).
     pub const CONFLICT: &str = "conflict";
     /// 422: an import was refused; nothing of it was stored. The message lists the problems.
@@ -31,11 +35,13 @@ pub mod codes {
     /// 500: our fault; try again later.
     pub const INTERNAL: &str = "internalError";
 
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 9] = [
         UNAUTHORIZED,
         TOKEN_EXPIRED,
         NOT_FOUND,
         INVALID_REQUEST,
+        METHOD_NOT_ALLOWED,
+        BODY_TOO_LARGE,
         CONFLICT,
         IMPORT_REFUSED,
         INTERNAL,

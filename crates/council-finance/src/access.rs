@@ -296,6 +296,20 @@ pub async fn list_for_account(
         .collect::<Result<_, _>>()?)
 }
 
+/// The name an account gave when it last asked for access (the audit log names people by it).
+pub async fn requester_name(
+    conn: &mut SqliteConnection,
+    account_sub: &str,
+) -> Result<Option<String>, AccessError> {
+    Ok(sqlx::query_scalar(
+        "SELECT requester_name FROM finance_access_requests WHERE account_sub = ? \
+         ORDER BY updated_at DESC, request_id LIMIT 1",
+    )
+    .bind(account_sub)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// Requests in one state, oldest first (the reviewers' queue is `pending`).
 pub async fn list_in_state(
     conn: &mut SqliteConnection,

@@ -18,11 +18,15 @@ use council_kit::cookie::{expired_cookie, read_cookie, session_cookie};
 use council_kit::page::{button, csrf_field, FieldError, Input, NavItem, Page};
 use council_kit::throttle::ClientAddress;
 
+use cfp_domain::AccessRequestState;
+
 use crate::access::{self, AccessError, StoredRequest};
 use crate::audit::{self, Action, Actor, Entry};
 use crate::emails;
 use crate::staff::{self, Role, Staff};
 use crate::Finance;
+
+mod audit_log;
 
 pub const HOME: &str = "/console";
 const SESSION_COOKIE: &str = "cfp_console";
@@ -53,7 +57,7 @@ pub fn routes(finance: Finance) -> Router {
         .route("/console/access", get(access_list))
         .route("/console/access/{id}", get(remove_form))
         .route("/console/access/{id}/remove", post(remove))
-        .route("/console/audit", get(audit_log))
+        .route("/console/audit", get(audit_log::page))
         .with_state(finance)
 }
 
@@ -64,6 +68,11 @@ pub enum ConsoleError {
     NotFound,
     Csrf,
     Internal,
+    /// The request was decided (or withdrawn) before this decision: a title and what happened.
+    AlreadyDecided {
+        title: String,
+        what: String,
+    },
 }
 
 impl From<sqlx::Error> for ConsoleError {
@@ -94,32 +103,37 @@ struct ErrorPage {
 
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
-        let (status, title, text) = match self.error {
+        let (status, title, text): (StatusCode, String, String) = match self.error {
             ConsoleError::SignIn => return Redirect::to("/console/sign-in").into_response(),
             ConsoleError::NotAllowed => (
                 StatusCode::FORBIDDEN,
-                "You cannot do this",
-                "Only an admin can remove access or read the audit log.",
+                "You cannot do this".into(),
+                "Only an admin can remove access or read the audit log.".into(),
             ),
             ConsoleError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "Page not found",
-                "There is nothing here. It may have been decided already.",
+                "Page not found".into(),
+                "There is nothing here. It may have been decided already.".into(),
             ),
             ConsoleError::Csrf => (
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                "Go back, reload the page and try again.",
+                "This form has expired".into(),
+                "Go back, reload the page and try again.".into(),
             ),
             ConsoleError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Sorry, there is a problem with the service",
-                "Try again later. Nothing was changed.",
+                "Sorry, there is a problem with the service".into(),
+                "Try again later. Nothing was changed.".into(),
+            ),
+            ConsoleError::AlreadyDecided { title, what } => (
+                StatusCode::CONFLICT,
+                title,
+                format!("{what} Your decision was not saved and nobody was emailed."),
             ),
         };
         let page = Page {
             chrome: self.finance.chrome(),
-            title,
+            title: &title,
             errors: &[],
             navigation: &[],
             content: html! {
@@ -522,7 +536,7 @@ async fn request_page(
 ) -> ConsoleResult {
     let (staff, csrf) = signed_in(&finance, &headers).await?;
     let request = load_request(&finance, &id).await?;
-    request_view(&finance, &staff, &csrf, &request, &[], None).await
+    request_view(&finance, &staff, &csrf, &request, &[], Typed::default()).await
 }
 
 async fn request_view(
@@ -531,7 +545,7 @@ async fn request_view(
     csrf: &str,
     request: &StoredRequest,
     errors: &[FieldError],
-    chosen_reason: Option<&str>,
+    typed: Typed<'_>,
 ) -> ConsoleResult {
     let mut conn = finance
         .pool()
@@ -588,7 +602,7 @@ async fn request_view(
                 h2 class="govuk-heading-m" { "Reject" }
                 form method="post" action={ "/console/requests/" (request.request_id) "/reject" } novalidate {
                     (csrf_field(csrf))
-                    (reason_fields("reason", "Why is the request rejected?", &REJECT_REASONS, errors, chosen_reason))
+                    (reason_fields("reason", "Why is the request rejected?", &REJECT_REASONS, errors, typed))
                     button type="submit" class="govuk-button govuk-button--warning" { "Reject request" }
                 }
             }
@@ -605,14 +619,31 @@ fn row(key: &str, value: &str) -> Markup {
     }
 }
 
+/// What was typed in a reason form, shown again when the form comes back with an error.
+#[derive(Default, Clone, Copy)]
+struct Typed<'a> {
+    reason: Option<&'a str>,
+    details: &'a str,
+}
+
+impl<'a> Typed<'a> {
+    fn from_form(form: &'a HashMap<String, String>) -> Self {
+        Typed {
+            reason: form.get("reason").map(String::as_str),
+            details: form.get("details").map(String::as_str).unwrap_or(""),
+        }
+    }
+}
+
 /// Radios for the standard reasons plus "Another reason", and a text area for details.
 fn reason_fields(
     name: &'static str,
     legend: &str,
     reasons: &[&str],
     errors: &[FieldError],
-    chosen: Option<&str>,
+    typed: Typed<'_>,
 ) -> Markup {
+    let chosen = typed.reason;
     let error = errors.iter().find(|e| e.field == name);
     let details_error = errors.iter().find(|e| e.field == "details");
     html! {
@@ -649,7 +680,10 @@ fn reason_fields(
                     span class="govuk-visually-hidden" { "Error:" } " " (error.message)
                 }
             }
-            textarea class="govuk-textarea" id="details" name="details" rows="3" aria-describedby="details-hint" {}
+            // The error is linked as well as the hint, so a screen reader reads both on focus.
+            @let described_by = if details_error.is_some() { "details-hint details-error" } else { "details-hint" };
+            textarea class=(if details_error.is_some() { "govuk-textarea govuk-textarea--error" } else { "govuk-textarea" })
+                id="details" name="details" rows="3" aria-describedby=(described_by) { (typed.details) }
         }
     }
 }
@@ -701,9 +735,9 @@ async fn decide(
     decision: Decision,
 ) -> Result<bool, ErrorPage> {
     let now = finance.now();
-    let mut tx = finance
-        .pool()
-        .begin()
+    // Take the write lock at once, like every other writer, so two decisions at the same moment
+    // queue instead of one failing with "database is locked".
+    let mut tx = crate::records::begin_write(finance.pool())
         .await
         .map_err(|e| fail(finance, e.into()))?;
     let (result, action, reason) = match &decision {
@@ -725,10 +759,12 @@ async fn decide(
     };
     let request = match result {
         Ok(request) => request,
-        // Someone else decided it first, or it cannot be decided this way.
-        Err(AccessError::Transition(_)) | Err(AccessError::NoMatchingRecord) => {
-            return Err(fail(finance, ConsoleError::NotFound))
+        // Someone else decided it first (or the requester withdrew it): say who, when and what.
+        Err(AccessError::Transition(_)) => {
+            drop(tx);
+            return Err(already_decided(finance, request_id).await);
         }
+        Err(AccessError::NoMatchingRecord) => return Err(fail(finance, ConsoleError::NotFound)),
         Err(error) => return Err(fail(finance, access_error(error))),
     };
     audit::record(
@@ -753,6 +789,44 @@ async fn decide(
         Decision::Remove(reason) => emails::removed(council, &request, reason),
     };
     Ok(finance.mailer().send(&email).await.is_ok())
+}
+
+/// The page for a decision that came too late: who decided the request, when, and what.
+async fn already_decided(finance: &Finance, request_id: &str) -> ErrorPage {
+    let request = match load_request(finance, request_id).await {
+        Ok(request) => request,
+        Err(page) => return page,
+    };
+    let decider = match &request.decided_by {
+        Some(staff_id) => match finance.pool().acquire().await {
+            Ok(mut conn) => staff::name_of(&mut conn, staff_id).await.ok().flatten(),
+            Err(e) => return fail(finance, e.into()),
+        },
+        None => None,
+    };
+    let who = decider.unwrap_or_else(|| "Another member of the team".into());
+    let when = date_time(request.decided_at.unwrap_or(request.updated_at));
+    let decided = "This request has already been decided".to_string();
+    let (title, what) = match &request.state {
+        AccessRequestState::Approved => (decided, format!("{who} approved it on {when}.")),
+        AccessRequestState::Rejected { reason } => (
+            decided,
+            format!("{who} rejected it on {when}, with the reason: {reason}"),
+        ),
+        AccessRequestState::Removed { reason } => (
+            decided,
+            format!("{who} removed this access on {when}, with the reason: {reason}"),
+        ),
+        AccessRequestState::Withdrawn => (
+            "This request was withdrawn".into(),
+            format!("The requester withdrew it on {when}."),
+        ),
+        AccessRequestState::Pending => (
+            "This request has not been decided yet".into(),
+            "It is waiting for review, so there is no access to remove.".into(),
+        ),
+    };
+    fail(finance, ConsoleError::AlreadyDecided { title, what })
 }
 
 fn done(what: &str, mailed: bool) -> Response {
@@ -793,8 +867,8 @@ async fn reject(
         }
         Err(errors) => {
             let request = load_request(&finance, &id).await?;
-            let chosen = form.get("reason").map(String::as_str);
-            request_view(&finance, &staff, &csrf, &request, &errors, chosen).await
+            let typed = Typed::from_form(&form);
+            request_view(&finance, &staff, &csrf, &request, &errors, typed).await
         }
     }
 }
@@ -869,7 +943,7 @@ async fn remove_form(
     let (staff, csrf) = signed_in(&finance, &headers).await?;
     admin_only(&finance, &staff)?;
     let request = load_request(&finance, &id).await?;
-    remove_view(&finance, &staff, &csrf, &request, &[], None)
+    remove_view(&finance, &staff, &csrf, &request, &[], Typed::default())
 }
 
 fn remove_view(
@@ -878,7 +952,7 @@ fn remove_view(
     csrf: &str,
     request: &StoredRequest,
     errors: &[FieldError],
-    chosen: Option<&str>,
+    typed: Typed<'_>,
 ) -> ConsoleResult {
     if !request.state.grants_access() {
         return Err(fail(finance, ConsoleError::NotFound));
@@ -905,7 +979,7 @@ fn remove_view(
             }
             form method="post" action={ "/console/access/" (request.request_id) "/remove" } novalidate {
                 (csrf_field(csrf))
-                (reason_fields("reason", "Why is access being removed?", &REMOVE_REASONS, errors, chosen))
+                (reason_fields("reason", "Why is access being removed?", &REMOVE_REASONS, errors, typed))
                 button type="submit" class="govuk-button govuk-button--warning" { "Remove access" }
             }
         },
@@ -934,55 +1008,8 @@ async fn remove(
                 &csrf,
                 &request,
                 &errors,
-                form.get("reason").map(String::as_str),
+                Typed::from_form(&form),
             )
         }
     }
-}
-
-async fn audit_log(State(finance): State<Finance>, headers: HeaderMap) -> ConsoleResult {
-    let (staff, csrf) = signed_in(&finance, &headers).await?;
-    admin_only(&finance, &staff)?;
-    let mut conn = finance
-        .pool()
-        .acquire()
-        .await
-        .map_err(|e| fail(&finance, e.into()))?;
-    let entries = audit::recent(&mut conn, 200)
-        .await
-        .map_err(|e| fail(&finance, e.into()))?;
-    Ok(render(
-        &finance,
-        &staff,
-        &csrf,
-        "Audit log",
-        &[],
-        html! {
-            h1 class="govuk-heading-l" { "Audit log" }
-            p class="govuk-body" { "The latest 200 entries, newest first. People are shown by their ids." }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Who did what, and when" }
-                thead class="govuk-table__head" {
-                    tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "When" }
-                        th scope="col" class="govuk-table__header" { "Who" }
-                        th scope="col" class="govuk-table__header" { "What" }
-                        th scope="col" class="govuk-table__header" { "Person" }
-                        th scope="col" class="govuk-table__header" { "Details" }
-                    }
-                }
-                tbody class="govuk-table__body" {
-                    @for entry in &entries {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (date_time(entry.at)) }
-                            td class="govuk-table__cell" { (entry.actor) }
-                            td class="govuk-table__cell" { (entry.action) }
-                            td class="govuk-table__cell" { (entry.person_id.as_deref().unwrap_or("")) }
-                            td class="govuk-table__cell" { (entry.detail.as_deref().unwrap_or("")) }
-                        }
-                    }
-                }
-            }
-        },
-    ))
 }

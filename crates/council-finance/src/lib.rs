@@ -146,7 +146,13 @@ impl Finance {
 
     /// The documents API under `/api/v1` and the console under `/console`.
     pub fn router(&self) -> Router {
-        api::routes(self.clone()).merge(console::routes(self.clone()))
+        self.router_with_push_limit(api::PUSH_BODY_LIMIT_BYTES)
+    }
+
+    /// [`Finance::router`] with another body limit on the finance system's push (for tests).
+    pub fn router_with_push_limit(&self, push_body_limit_bytes: usize) -> Router {
+        api::routes_with_push_limit(self.clone(), push_body_limit_bytes)
+            .merge(console::routes(self.clone()))
     }
 
     pub fn config(&self) -> &FinanceConfig {

@@ -166,6 +166,30 @@ pub async fn check_password(
     Ok(staff_from_row(&row))
 }
 
+/// A staff member's name, for showing who did something (the audit log, decisions).
+pub async fn name_of(
+    conn: &mut SqliteConnection,
+    staff_id: &str,
+) -> Result<Option<String>, StaffError> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM finance_staff WHERE staff_id = ?")
+            .bind(staff_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Everyone on the finance team as (staff id, name, email), by name: the audit log's filter.
+pub async fn everyone(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(String, String, String)>, StaffError> {
+    Ok(
+        sqlx::query_as("SELECT staff_id, name, email FROM finance_staff ORDER BY name, email")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// A new session: the cookie token (only its hash is stored) and the session's CSRF token.
 pub async fn start_session(
     conn: &mut SqliteConnection,

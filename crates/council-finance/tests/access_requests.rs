@@ -247,3 +247,78 @@ async fn the_console_needs_a_staff_sign_in_and_admins_for_removal() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed out");
 }
+
+#[tokio::test]
+async fn nobody_can_resubmit_another_users_rejected_request() {
+    let council = start().await;
+    council.push(&demo_records()).await;
+    let (_, token) = council.account("Chloe", "chloe@example.org").await;
+    let (_, other_token) = council.account("Other", "other@example.org").await;
+    let thomas = demo_records()
+        .people
+        .into_iter()
+        .find(|p| p.given_name == "Thomas")
+        .unwrap();
+    let response = council
+        .post_json(
+            "/access-requests",
+            &token,
+            &ask_for(&thomas, "appointee", Some("DWP letter 2025")),
+        )
+        .await;
+    let request: AccessRequest = response.json().await.unwrap();
+    let reviewer = council.staff("rita@council.example", Role::Reviewer).await;
+    let page = format!("/console/requests/{}", request.request_id);
+    let response = reviewer
+        .submit(&page, &format!("{page}/reject"), &[("reason", "0")])
+        .await;
+    assert_eq!(location(&response), "/console?done=rejected");
+
+    // Another user resubmitting it (with details of their own) is told it does not exist,
+    // exactly as for a made-up id, and the request stays rejected and unchanged.
+    let mut theirs = ask_for(&thomas, "appointee", Some("My own letter"));
+    theirs["person"]["givenName"] = serde_json::json!("Tom");
+    let response = council
+        .post_json(
+            &format!("/access-requests/{}/resubmit", request.request_id),
+            &other_token,
+            &theirs,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let refused: serde_json::Value = response.json().await.unwrap();
+    let made_up: serde_json::Value = council
+        .post_json(
+            "/access-requests/no-such-request/resubmit",
+            &other_token,
+            &theirs,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused, made_up);
+    assert_eq!(refused["code"], "notFound");
+    let list: AccessRequestList =
+        serde_json::from_value(council.get_json("/access-requests", &token).await).unwrap();
+    assert_eq!(list.requests.len(), 1);
+    assert!(matches!(
+        list.requests[0].state,
+        AccessRequestState::Rejected { .. }
+    ));
+    assert_eq!(list.requests[0].person.given_name, thomas.given_name);
+    assert_eq!(
+        list.requests[0].evidence.as_deref(),
+        Some("DWP letter 2025")
+    );
+
+    // Its owner still can.
+    let response = council
+        .post_json(
+            &format!("/access-requests/{}/resubmit", request.request_id),
+            &token,
+            &ask_for(&thomas, "appointee", Some("DWP letter 2025")),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

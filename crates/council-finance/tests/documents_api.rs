@@ -363,3 +363,59 @@ async fn bad_cursors_and_limits_are_refused_plainly() {
     assert_eq!(page.changes.len(), 26);
     assert!(!page.more);
 }
+
+#[tokio::test]
+async fn a_document_of_one_person_is_not_found_under_another_persons_path() {
+    let council = imported().await;
+    let (ruth, token) = council.account("Ruth", "ruth@example.org").await;
+    let margaret = grant(&council, &ruth, "ruth@example.org", "100234567").await;
+    let dennis = grant(&council, &ruth, "ruth@example.org", "100318842").await;
+    let (margaret_changes, _) = council.sync(&token, &margaret, None, 500).await;
+    let (dennis_changes, _) = council.sync(&token, &dennis, None, 500).await;
+    let dennis_document = dennis_changes[0].document_id().to_owned();
+    assert!(margaret_changes
+        .iter()
+        .all(|c| c.document_id() != dennis_document));
+
+    // Ruth may see both people, but Dennis's document is not Margaret's: under her path it is
+    // refused exactly as a document that does not exist.
+    let response = council
+        .get(
+            &format!("/people/{margaret}/documents/{dennis_document}"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let crossed: serde_json::Value = response.json().await.unwrap();
+    let missing: serde_json::Value = council
+        .get(
+            &format!("/people/{margaret}/documents/no-such-document"),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(crossed, missing);
+    assert_eq!(crossed["code"], "notFound");
+    // Under its own person's path it is there.
+    let response = council
+        .get(
+            &format!("/people/{dennis}/documents/{dennis_document}"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Someone who may see only Margaret gets the same answer.
+    let (owen, owen_token) = council.account("Owen", "owen@example.org").await;
+    grant(&council, &owen, "owen@example.org", "100234567").await;
+    let response = council
+        .get(
+            &format!("/people/{margaret}/documents/{dennis_document}"),
+            &owen_token,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.json::<serde_json::Value>().await.unwrap(), missing);
+}

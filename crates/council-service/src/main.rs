@@ -30,7 +30,8 @@ Usage:
                                            per file (format: crates/council-finance/IMPORT.md)
   council-service staff add --config FILE --email EMAIL --name NAME --role reviewer|admin
                                            add a finance-team account for the console (/console);
-                                           the password is read from standard input
+                                           the password is typed without being shown, or read
+                                           as one line from standard input when that is a pipe
 
 Logging: set RUST_LOG (for example RUST_LOG=info). Logs never contain personal data or secrets.";
 
@@ -267,17 +268,28 @@ async fn staff(mut args: pico_args::Arguments) -> Result<(), String> {
         .value_from_str("--role")
         .map_err(|_| "--role reviewer|admin is required".to_string())?;
     let service = built(&mut args).await?;
-    eprintln!("Type the new staff member's password (at least 12 characters) and press Enter:");
-    let mut password = String::new();
-    std::io::stdin()
-        .read_line(&mut password)
-        .map_err(|e| format!("could not read the password: {e}"))?;
-    let password = password.trim_end_matches(['\r', '\n']);
+    let password = read_staff_password()?;
+    let password = password.as_str();
     let message =
         council_finance::service::add_staff(&service.finance, &email, &name, &role, password)
             .await?;
     println!("{message}");
     Ok(())
+}
+
+/// The new staff member's password: typed at a terminal without being shown (it would otherwise
+/// stay on screen and in scrollback), or one line from a pipe, for scripts:
+/// `printf '%s\n' "$PASSWORD" | council-service staff add ...`.
+fn read_staff_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    let failed = |e: std::io::Error| format!("could not read the password: {e}");
+    if std::io::stdin().is_terminal() {
+        eprintln!("Type the new staff member's password (at least 12 characters; it is not shown) and press Enter:");
+        return rpassword::read_password().map_err(failed);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(failed)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn time_now() -> time::OffsetDateTime {

@@ -1,12 +1,13 @@
 //! A person asks for access, follows their requests, corrects and resends, or withdraws.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 
 use council_api::{AccessRequest, AccessRequestList, ErrorBody, NewAccessRequest};
 
-use super::{ApiJson, Caller, Failure};
+use super::{json_with_etag, ApiJson, Caller, Failure};
 use crate::access;
 use crate::audit::{self, Action, Actor, Entry};
 use crate::records;
@@ -15,18 +16,21 @@ use crate::Finance;
 #[utoipa::path(get, path = "/access-requests", tag = "access",
     security(("accessToken" = [])),
     responses(
-        (status = 200, description = "The caller's requests, newest first", body = AccessRequestList),
+        (status = 200, description = "The caller's requests, newest first (with an ETag)", body = AccessRequestList),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match"),
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 pub async fn list(
     State(finance): State<Finance>,
     caller: Caller,
-) -> Result<Json<AccessRequestList>, Failure> {
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
     let mut conn = finance.pool().acquire().await?;
     let requests = access::list_for_account(&mut conn, caller.sub()).await?;
-    Ok(Json(AccessRequestList {
+    let list = AccessRequestList {
         requests: requests.iter().map(|r| r.to_wire()).collect(),
-    }))
+    };
+    Ok(json_with_etag(&headers, &list))
 }
 
 #[utoipa::path(post, path = "/access-requests", tag = "access",

@@ -18,6 +18,7 @@ use crate::Finance;
         (status = 200, description = "Imported (re-sending the same data changes nothing)", body = ImportSummary),
         (status = 400, description = "The body is not a valid import", body = ErrorBody),
         (status = 401, description = "The finance system's credential is missing or wrong", body = ErrorBody),
+        (status = 413, description = "The body is over the push limit (code bodyTooLarge); send smaller batches", body = ErrorBody),
         (status = 422, description = "Refused; nothing was stored (code importRefused)", body = ErrorBody),
     ))]
 pub async fn push(

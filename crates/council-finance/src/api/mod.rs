@@ -11,10 +11,10 @@ mod import;
 pub mod openapi;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -29,7 +29,17 @@ use crate::Finance;
 
 pub use auth::Caller;
 
+/// The largest body the finance system may push. Far above axum's 2 MB default, which refused a
+/// month's push of a large council (about 1,500 advices); 64 MB is some 45,000 advices while still
+/// bounding the memory one request can take before it is checked.
+pub const PUSH_BODY_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
 pub fn routes(finance: Finance) -> Router {
+    routes_with_push_limit(finance, PUSH_BODY_LIMIT_BYTES)
+}
+
+/// [`routes`] with another push body limit (tests use a small one to exercise `413`).
+pub fn routes_with_push_limit(finance: Finance, push_body_limit_bytes: usize) -> Router {
     let api = Router::new()
         .route("/me", get(documents::me))
         .route("/people", get(documents::people))
@@ -50,13 +60,36 @@ pub fn routes(finance: Finance) -> Router {
             "/access-requests/{request_id}/withdraw",
             post(access_requests::withdraw),
         )
-        .route("/import/remittances", post(import::push))
+        .route(
+            "/import/remittances",
+            post(import::push).layer(DefaultBodyLimit::max(push_body_limit_bytes)),
+        )
         .route("/openapi.json", get(openapi::serve))
+        // Unknown paths and wrong methods answer in the API's error shape too, not empty.
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
         .with_state(finance)
         // The fastest level: a page of 500 documents is ~700 KB of JSON, and level 1 still
         // shrinks it about tenfold in a fraction of the time of the default level.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
-    Router::new().nest(council_api::BASE_PATH, api)
+    // The nested fallback covers every path below the base, but not the base itself.
+    let base = council_api::BASE_PATH;
+    Router::new()
+        .nest(base, api)
+        .route(base, any(unknown_path))
+        .route(&format!("{base}/"), any(unknown_path))
+}
+
+async fn unknown_path() -> Failure {
+    Failure::not_found("There is nothing at this address in the API.")
+}
+
+async fn wrong_method() -> Failure {
+    Failure::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::METHOD_NOT_ALLOWED,
+        "This address does not accept that kind of request (HTTP method).",
+    )
 }
 
 /// An API failure: the shared error shape, plus the `WWW-Authenticate` challenge on 401.
@@ -144,6 +177,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => Err(Failure::invalid(
                 "Send the request as JSON (Content-Type: application/json).",
             )),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Failure::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::BODY_TOO_LARGE,
+                    "The request is too large. Send the data in smaller parts.",
+                ))
+            }
             Err(rejection) => Err(Failure::invalid(format!(
                 "The request could not be read: {}",
                 rejection.body_text()

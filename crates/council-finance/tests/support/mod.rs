@@ -44,6 +44,11 @@ impl Drop for Council {
 }
 
 pub async fn start() -> Council {
+    start_with_push_limit(council_finance::api::PUSH_BODY_LIMIT_BYTES).await
+}
+
+/// A council whose push endpoint takes bodies up to `push_body_limit_bytes`.
+pub async fn start_with_push_limit(push_body_limit_bytes: usize) -> Council {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sink = SmtpSink::start().await.unwrap();
@@ -104,7 +109,7 @@ pub async fn start() -> Council {
     .unwrap();
     let app = identity
         .router()
-        .merge(finance.router())
+        .merge(finance.router_with_push_limit(push_body_limit_bytes))
         .into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
@@ -268,11 +273,21 @@ impl Council {
     }
 
     pub async fn staff(&self, email: &str, role: council_finance::staff::Role) -> Browser {
+        self.staff_named(email, "Sam Staff", role).await
+    }
+
+    /// A staff member with this name, signed in to the console.
+    pub async fn staff_named(
+        &self,
+        email: &str,
+        name: &str,
+        role: council_finance::staff::Role,
+    ) -> Browser {
         let mut conn = self.finance.pool().acquire().await.unwrap();
         council_finance::staff::create(
             &mut conn,
             email,
-            "Sam Staff",
+            name,
             role,
             STAFF_PASSWORD,
             &OsRandomness,
@@ -463,6 +478,25 @@ impl Browser {
         } else {
             format!("{}{path}", self.base)
         }
+    }
+
+    /// The session's CSRF token, from the sign-out form every console page has.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get_text("/console").await;
+        form_field(&html, "/console/sign-out", "csrf_token").expect("signed in")
+    }
+
+    /// Posts a form with the session's CSRF token, without opening the form's page first.
+    pub async fn post_form(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.client
+            .post(self.url(action))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
