@@ -391,6 +391,7 @@ async fn new_corrected_and_withdrawn_advices_arrive_and_removed_access_purges() 
             people: vec![],
             remittances: vec![fresh.clone(), fixed.clone()],
             withdrawn: vec![thomas[0].header().reference.clone()],
+            ..Default::default()
         })
         .await;
     assert_eq!(
@@ -488,6 +489,7 @@ async fn offline_is_reported_once_and_the_next_sync_completes() {
             people: vec![],
             remittances: vec![fresh],
             withdrawn: vec![],
+            ..Default::default()
         })
         .await;
 
@@ -682,6 +684,7 @@ async fn access_requests_made_offline_are_sent_when_back_online() {
             people: vec![george.clone()],
             remittances: vec![],
             withdrawn: vec![],
+            ..Default::default()
         })
         .await;
     world.council.stop().await;

@@ -270,6 +270,7 @@ async fn concurrent_imports_all_land_with_distinct_change_numbers() {
         people: records.people.clone(),
         remittances: vec![],
         withdrawn: vec![],
+        ..Default::default()
     };
     assert_eq!(council.push(&people_only).await.status(), StatusCode::OK);
     let mut pushes = tokio::task::JoinSet::new();
@@ -283,6 +284,7 @@ async fn concurrent_imports_all_land_with_distinct_change_numbers() {
                 .cloned()
                 .collect(),
             withdrawn: vec![],
+            ..Default::default()
         };
         let request = council
             .http

@@ -636,6 +636,8 @@ mod tests {
                 version,
                 published_at: time::macros::datetime!(2026-03-01 09:30 UTC),
                 remittance: advice.map(advice_for),
+                deferred_payment: None,
+                assessment: None,
             },
         }
     }
