@@ -268,6 +268,7 @@ pub fn records() -> RemittanceImport {
         people: vec![margaret, dennis, irene, thomas, chloe],
         remittances,
         withdrawn: Vec::new(),
+        ..RemittanceImport::default()
     }
 }
 

@@ -173,7 +173,7 @@ WITHDRAW,RA-NOT-THERE
     );
     assert!(
         text.contains(
-            "line 4: There is no published advice with reference RA-NOT-THERE to withdraw."
+            "line 4: There is no published document with reference RA-NOT-THERE to withdraw."
         ),
         "{text}"
     );
