@@ -514,6 +514,13 @@ fn store_change(
             StoredDocument::remittance(id, document.version, advice)
         }
         kind => {
+            // Typed bodies name their client: one for someone else is refused, as advices are.
+            let named = (document.deferred_payment.as_ref())
+                .map(|s| s.header().client_id)
+                .or(document.assessment.as_ref().map(|a| a.client_id()));
+            if named.is_some_and(|named| named != *client_id) {
+                return Err(refused(DocumentFault::OtherPerson));
+            }
             let body =
                 serde_json::to_value(&document).map_err(|_| refused(DocumentFault::Unreadable))?;
             StoredDocument::other(
@@ -681,6 +688,28 @@ mod tests {
         .unwrap();
         assert!(matches!(other, StoreChange::Upsert(d)
             if d.kind() == DocumentKind::FinancialAssessmentResult));
+        let assessment_for = |client_id: &str| {
+            let mut change = upsert(DocumentKind::FinancialAssessmentResult, 1, None);
+            let DocumentChange::Upsert { document } = &mut change else {
+                unreachable!()
+            };
+            document.assessment = Some(
+                serde_json::from_value(serde_json::json!({
+                    "reference": "FA-1", "clientId": client_id, "clientName": "A B",
+                    "assessedOn": "2026-02-09", "appliesFrom": "2026-03-01",
+                    "weeklyContribution": "20.00",
+                    "steps": [{"kind": "incomeCounted", "description": "State Pension",
+                               "weeklyAmount": "20.00"}]
+                }))
+                .unwrap(),
+            );
+            change
+        };
+        assert!(store_change(assessment_for("100234567"), &person).is_ok());
+        assert_eq!(
+            fault(assessment_for("100999999")),
+            DocumentFault::OtherPerson
+        );
         assert_eq!(
             store_change(
                 DocumentChange::Remove {
