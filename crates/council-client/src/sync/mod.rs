@@ -514,10 +514,27 @@ fn store_change(
             StoredDocument::remittance(id, document.version, advice)
         }
         kind => {
-            // Typed bodies name their client: one for someone else is refused, as advices are.
-            let named = (document.deferred_payment.as_ref())
-                .map(|s| s.header().client_id)
-                .or(document.assessment.as_ref().map(|a| a.client_id()));
+            // Typed bodies name their client (one for someone else is refused, as advices are)
+            // and give the list its reference, date and period.
+            let (named, reference, date, period) =
+                match (&document.deferred_payment, &document.assessment) {
+                    (Some(s), _) => {
+                        let h = s.header();
+                        (
+                            Some(h.client_id),
+                            Some(h.reference.clone()),
+                            h.issued_on,
+                            Some((h.period_from, h.period_to)),
+                        )
+                    }
+                    (None, Some(a)) => (
+                        Some(a.client_id()),
+                        Some(a.reference().to_owned()),
+                        a.assessed_on(),
+                        None,
+                    ),
+                    (None, None) => (None, None, document.published_at.date(), None),
+                };
             if named.is_some_and(|named| named != *client_id) {
                 return Err(refused(DocumentFault::OtherPerson));
             }
@@ -527,9 +544,9 @@ fn store_change(
                 id,
                 kind,
                 document.version,
-                None,
-                document.published_at.date(),
-                None,
+                reference,
+                date,
+                period,
                 None,
                 body,
             )
