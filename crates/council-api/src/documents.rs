@@ -94,16 +94,16 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::RemittanceAdvice>))]
     pub remittance: Option<RemittanceAdvice>,
-    /// Present when `kind` is `deferredPaymentStatement`. Its closing balance always follows from
+    /// Present when `kind` is `deferredPaymentStatement` (boxed: it is the largest body). Its closing balance always follows from
     /// its amounts, and its headroom is the equity limit less the closing balance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::DeferredPaymentStatement>))]
-    pub deferred_payment: Option<DeferredPaymentStatement>,
+    pub deferred_payment: Option<Box<DeferredPaymentStatement>>,
     /// Present when `kind` is `financialAssessmentResult`. Its steps always add up to its weekly
     /// contribution (or the contribution is zero when they add up to less than nothing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::FinancialAssessmentResult>))]
-    pub assessment: Option<FinancialAssessmentResult>,
+    pub assessment: Option<Box<FinancialAssessmentResult>>,
 }
 
 /// [`Document`] as read, before its body is matched to its kind.
@@ -118,9 +118,9 @@ struct UncheckedDocument {
     #[serde(default)]
     remittance: Option<RemittanceAdvice>,
     #[serde(default)]
-    deferred_payment: Option<DeferredPaymentStatement>,
+    deferred_payment: Option<Box<DeferredPaymentStatement>>,
     #[serde(default)]
-    assessment: Option<FinancialAssessmentResult>,
+    assessment: Option<Box<FinancialAssessmentResult>>,
 }
 
 impl TryFrom<UncheckedDocument> for Document {
