@@ -5,7 +5,9 @@
 //! feed is ordered by the server's change number, so a page never skips a change made while the
 //! client was reading earlier pages.
 
-use cfp_domain::{ClientId, DocumentKind, RemittanceAdvice};
+use cfp_domain::{
+    ClientId, DeferredPaymentStatement, DocumentKind, FinancialAssessmentResult, RemittanceAdvice,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -74,9 +76,12 @@ impl DocumentChange {
 }
 
 /// A published document. `version` goes up by one each time the council corrects it.
+///
+/// It carries at most one body, the one its `kind` names; each body is checked as it is read
+/// (an advice's lines add up, a statement's balance follows, an assessment's steps add up).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "UncheckedDocument")]
 pub struct Document {
     pub document_id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::DocumentKind))]
@@ -89,6 +94,71 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::RemittanceAdvice>))]
     pub remittance: Option<RemittanceAdvice>,
+    /// Present when `kind` is `deferredPaymentStatement` (boxed: it is the largest body). Its closing balance always follows from
+    /// its amounts, and its headroom is the equity limit less the closing balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::DeferredPaymentStatement>))]
+    pub deferred_payment: Option<Box<DeferredPaymentStatement>>,
+    /// Present when `kind` is `financialAssessmentResult`. Its steps always add up to its weekly
+    /// contribution (or the contribution is zero when they add up to less than nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::FinancialAssessmentResult>))]
+    pub assessment: Option<Box<FinancialAssessmentResult>>,
+}
+
+/// [`Document`] as read, before its body is matched to its kind.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UncheckedDocument {
+    document_id: String,
+    kind: DocumentKind,
+    version: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    published_at: OffsetDateTime,
+    #[serde(default)]
+    remittance: Option<RemittanceAdvice>,
+    #[serde(default)]
+    deferred_payment: Option<Box<DeferredPaymentStatement>>,
+    #[serde(default)]
+    assessment: Option<Box<FinancialAssessmentResult>>,
+}
+
+impl TryFrom<UncheckedDocument> for Document {
+    type Error = String;
+    fn try_from(u: UncheckedDocument) -> Result<Self, Self::Error> {
+        let bodies = [
+            (DocumentKind::RemittanceAdvice, u.remittance.is_some()),
+            (
+                DocumentKind::DeferredPaymentStatement,
+                u.deferred_payment.is_some(),
+            ),
+            (
+                DocumentKind::FinancialAssessmentResult,
+                u.assessment.is_some(),
+            ),
+        ];
+        // A body of another kind would be shown as the wrong document: refuse it.
+        if let Some((other, _)) = bodies
+            .iter()
+            .find(|(kind, present)| *present && *kind != u.kind)
+        {
+            return Err(format!(
+                "document {} is a {} but carries a {}.",
+                u.document_id,
+                u.kind.label(),
+                other.label()
+            ));
+        }
+        Ok(Document {
+            document_id: u.document_id,
+            kind: u.kind,
+            version: u.version,
+            published_at: u.published_at,
+            remittance: u.remittance,
+            deferred_payment: u.deferred_payment,
+            assessment: u.assessment,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +182,8 @@ mod tests {
                 version: 2,
                 published_at: time::macros::datetime!(2026-03-01 09:30 UTC),
                 remittance: None,
+                deferred_payment: None,
+                assessment: None,
             },
         };
         let value = serde_json::to_value(&upsert).unwrap();
@@ -137,6 +209,79 @@ mod tests {
             "netAmount":"599.00"}}"#;
         let error = serde_json::from_str::<Document>(text).unwrap_err();
         assert!(error.to_string().contains("add up to 600.00"), "{error}");
+    }
+
+    const STATEMENT: &str = r#"{"documentId":"d-dp","kind":"deferredPaymentStatement","version":1,
+        "publishedAt":"2026-04-10T09:00:00Z","deferredPayment":{"header":{"reference":"DPS-1",
+        "agreementReference":"DPA-1","clientId":"100318859","clientName":"Irene Hartley",
+        "periodFrom":"2025-10-01","periodTo":"2026-03-31","issuedOn":"2026-04-10"},
+        "amounts":{"openingBalance":"12000.00","careCostsDeferred":"9000.00","interest":"182.40",
+        "interestRates":[{"appliesFrom":"2025-07-01","percentAYear":"2.65"},
+        {"appliesFrom":"2026-01-01","percentAYear":"2.40"}],"administrationCharges":"60.00",
+        "paymentsReceived":"500.00","closingBalance":"20742.40","equityLimit":"153000.00",
+        "headroom":"132257.60"}}}"#;
+
+    const ASSESSMENT: &str = r#"{"documentId":"d-fa","kind":"financialAssessmentResult",
+        "version":2,"publishedAt":"2025-11-20T09:00:00Z","assessment":{"reference":"FA-1",
+        "clientId":"100234567","clientName":"Margaret Okafor","assessedOn":"2025-11-20",
+        "appliesFrom":"2025-08-18","weeklyContribution":"48.60","steps":[
+        {"kind":"incomeCounted","description":"State Pension","weeklyAmount":"221.20"},
+        {"kind":"tariffIncome","description":"Savings of £17,500.00","weeklyAmount":"13.00"},
+        {"kind":"minimumIncomeGuarantee","description":"Minimum income guarantee","weeklyAmount":"-185.60"}],
+        "capital":"17500.00","note":"Savings were higher than we were told."}}"#;
+
+    #[test]
+    fn statements_and_assessments_travel_in_their_own_fields_and_round_trip() {
+        for (text, field) in [(STATEMENT, "deferredPayment"), (ASSESSMENT, "assessment")] {
+            let document: Document = serde_json::from_str(text).unwrap();
+            let value = serde_json::to_value(&document).unwrap();
+            let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(value, expected, "{field}");
+            assert!(
+                value.get("remittance").is_none(),
+                "absent bodies are left out"
+            );
+            assert_eq!(serde_json::from_value::<Document>(value).unwrap(), document);
+        }
+        let document: Document = serde_json::from_str(STATEMENT).unwrap();
+        let statement = document.deferred_payment.unwrap();
+        assert_eq!(statement.amounts().closing_balance.to_string(), "20742.40");
+        let document: Document = serde_json::from_str(ASSESSMENT).unwrap();
+        assert_eq!(
+            document
+                .assessment
+                .unwrap()
+                .weekly_contribution()
+                .to_string(),
+            "48.60"
+        );
+    }
+
+    #[test]
+    fn bodies_that_do_not_add_up_or_do_not_match_the_kind_are_refused_on_the_wire() {
+        let bad = STATEMENT.replace(
+            r#""closingBalance":"20742.40""#,
+            r#""closingBalance":"20742.00""#,
+        );
+        let error = serde_json::from_str::<Document>(&bad).unwrap_err();
+        assert!(
+            error.to_string().contains("closing balance is 20742.00"),
+            "{error}"
+        );
+        let bad = ASSESSMENT.replace(
+            r#""weeklyContribution":"48.60""#,
+            r#""weeklyContribution":"42.15""#,
+        );
+        let error = serde_json::from_str::<Document>(&bad).unwrap_err();
+        assert!(error.to_string().contains("should be 48.60"), "{error}");
+        let bad = ASSESSMENT.replace("financialAssessmentResult", "remittanceAdvice");
+        let error = serde_json::from_str::<Document>(&bad).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("carries a Financial assessment result"),
+            "{error}"
+        );
     }
 
     #[test]

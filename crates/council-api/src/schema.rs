@@ -95,3 +95,110 @@ pub struct RemittanceLine {
     /// The finance team's own explanation; always present on a manual adjustment.
     council_note: Option<String>,
 }
+
+/// A Deferred Payment statement: closingBalance = openingBalance + careCostsDeferred + interest
+/// + administrationCharges - paymentsReceived, and headroom = equityLimit - closingBalance.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredPaymentStatement {
+    header: DeferredPaymentHeader,
+    amounts: DeferredAmounts,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredPaymentHeader {
+    reference: String,
+    agreement_reference: String,
+    #[schema(pattern = "^[0-9]{9}$")]
+    client_id: String,
+    client_name: String,
+    #[schema(format = Date)]
+    period_from: String,
+    #[schema(format = Date)]
+    period_to: String,
+    #[schema(format = Date)]
+    issued_on: String,
+}
+
+/// Every amount is a string like "12000.00"; all are zero or more except headroom.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredAmounts {
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    opening_balance: String,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    care_costs_deferred: String,
+    /// Interest for the period; it compounds daily at the rates listed.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    interest: String,
+    /// Oldest first: the first was in force when the period started; later ones start on a
+    /// 1 January or 1 July inside the period.
+    interest_rates: Vec<InterestRate>,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    administration_charges: String,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    payments_received: String,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    closing_balance: String,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    equity_limit: String,
+    /// Negative when the amount owed is past the equity limit.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    headroom: String,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InterestRate {
+    #[schema(format = Date)]
+    applies_from: String,
+    /// Per cent a year, an exact decimal string like "2.65".
+    #[schema(pattern = r"^[0-9]+(\.[0-9]+)?$")]
+    percent_a_year: String,
+}
+
+/// What a step of an assessment's working is.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AssessmentStepKind {
+    IncomeCounted,
+    TariffIncome,
+    Disregard,
+    HousingCosts,
+    DisabilityRelatedExpenditure,
+    MinimumIncomeGuarantee,
+}
+
+/// A financial assessment result. The steps' weekly amounts add up to weeklyContribution, or
+/// the contribution is "0.00" when they add up to less than nothing.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FinancialAssessmentResult {
+    reference: String,
+    #[schema(pattern = "^[0-9]{9}$")]
+    client_id: String,
+    client_name: String,
+    #[schema(format = Date)]
+    assessed_on: String,
+    /// May be before assessedOn: a backdated change.
+    #[schema(format = Date)]
+    applies_from: String,
+    #[schema(pattern = r"^[0-9]+\.[0-9]{2}$")]
+    weekly_contribution: String,
+    steps: Vec<AssessmentStep>,
+    /// The savings and other capital counted, if any.
+    #[schema(pattern = r"^[0-9]+\.[0-9]{2}$")]
+    capital: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssessmentStep {
+    kind: AssessmentStepKind,
+    description: String,
+    /// Positive for income counted, negative for what is taken off.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    weekly_amount: String,
+}

@@ -35,6 +35,7 @@ async fn main() {
         people: vec![],
         remittances: vec![],
         withdrawn: vec![],
+        ..Default::default()
     };
     for n in 0..PEOPLE {
         let person = ImportPerson {

@@ -1,18 +1,23 @@
 //! The deterministic demo data set: realistic people, two years of remittance advices with every
-//! kind of line, representatives with grants, a pending and a rejected request, staff accounts.
+//! kind of line, the financial assessments behind the contributions, a Deferred Payment agreement
+//! with two six-monthly statements, representatives with grants, a pending and a rejected request,
+//! staff accounts.
 //!
 //! Everything is made from fixed inputs, so two runs produce the same records (ids aside), and
 //! seeding again changes nothing: people and advices are matched by client ID and reference,
 //! accounts by email, and requests are only made for accounts that have none.
 
 use cfp_domain::{
-    pro_rata, LineKind, Money, Relationship, RemittanceAdvice, RemittanceHeader, RemittanceLine,
+    pro_rata, AssessmentStep, AssessmentStepKind, DeferredAmounts, DeferredPaymentHeader,
+    DeferredPaymentStatement, FinancialAssessmentResult, InterestRate, LineKind, Money,
+    Relationship, RemittanceAdvice, RemittanceHeader, RemittanceLine, UncheckedResult,
 };
 use council_api::{
     ImportPerson, ImportSummary, NewAccessRequest, RemittanceImport, RequestedPerson,
 };
 use council_identity::accounts::{self, AccountDetails};
 use council_identity::Identity;
+use rust_decimal::Decimal;
 use time::macros::date;
 use time::{Date, Duration};
 
@@ -112,15 +117,24 @@ fn person(
     }
 }
 
+/// Margaret's weekly contribution before the reassessment (see [`margaret_assessments`]).
+const CONTRIBUTION_BEFORE: i64 = 4_215; // £42.15 a week
+/// After it: £48.60 a week from period 10, found by the reassessment during period 13 and first
+/// taken in period 14, which also takes the difference for periods 10 to 13 ('Adj').
+const CONTRIBUTION_AFTER: i64 = 4_860;
+const RISE_FROM: u32 = 10;
+const RISE_FOUND: u32 = 14;
+
+/// The first day of Margaret's 4-weekly period `number`.
+fn period_start(number: u32) -> Date {
+    FIRST_PERIOD + Duration::days(28 * i64::from(number - 1))
+}
+
 /// The main client's two years (26 periods of 4 weeks): budget and weekly contribution every
 /// time; a one-off payment; a backdated rise in contribution found later and applied as 'Adj';
 /// a manual adjustment ('MA') with its explanation; and an overpayment recovered over 6 payments.
 fn margaret_okafor(margaret: &ImportPerson) -> Vec<RemittanceAdvice> {
     const BUDGET: i64 = 31_250; // £312.50 a week
-    const CONTRIBUTION_BEFORE: i64 = 4_215; // £42.15 a week
-    const CONTRIBUTION_AFTER: i64 = 4_860; // £48.60 a week from period 10, assessed in period 14
-    const RISE_FROM: u32 = 10;
-    const RISE_FOUND: u32 = 14;
     let payee = "M Okafor Direct Payment account";
     (1..=26)
         .map(|n| {
@@ -152,7 +166,7 @@ fn margaret_okafor(margaret: &ImportPerson) -> Vec<RemittanceAdvice> {
                     let periods = i64::from(RISE_FOUND - RISE_FROM);
                     lines.push(plain(
                         LineKind::RateAdjustment,
-                        "Adj: contribution £42.15 to £48.60 a week from 25/08/2025 (4 periods)",
+                        "Adj: contribution £42.15 to £48.60 a week from 18/08/2025 (4 periods)",
                         -(per_period.pence() * periods),
                         None,
                     ));
@@ -161,7 +175,7 @@ fn margaret_okafor(margaret: &ImportPerson) -> Vec<RemittanceAdvice> {
                     LineKind::ManualAdjustment,
                     "MA: bank charges refund",
                     3_600,
-                    Some("Refund of the bank's charges on the Direct Payment account for March to May, agreed by the finance team."),
+                    Some("Refund of the bank's charges on the Direct Payment account for November 2025 to January 2026, agreed by the finance team."),
                 )),
                 21..=26 => lines.push(plain(
                     LineKind::OverpaymentRecovery,
@@ -176,14 +190,241 @@ fn margaret_okafor(margaret: &ImportPerson) -> Vec<RemittanceAdvice> {
         .collect()
 }
 
+fn step(kind: AssessmentStepKind, description: &str, weekly_pence: i64) -> AssessmentStep {
+    AssessmentStep {
+        kind,
+        description: description.to_owned(),
+        weekly_amount: money(weekly_pence),
+    }
+}
+
+fn assessment(
+    person: &ImportPerson,
+    number: u32,
+    dates: (Date, Date),
+    steps: Vec<AssessmentStep>,
+    capital: Option<i64>,
+    note: Option<&str>,
+) -> FinancialAssessmentResult {
+    let (assessed_on, applies_from) = dates;
+    let total: Money = steps.iter().map(|s| s.weekly_amount).sum();
+    FinancialAssessmentResult::new(UncheckedResult {
+        reference: format!("FA-{}-{number}", person.client_id),
+        client_id: person.client_id,
+        client_name: format!("{} {}", person.given_name, person.family_name),
+        assessed_on,
+        applies_from,
+        weekly_contribution: if total.is_negative() {
+            Money::ZERO
+        } else {
+            total
+        },
+        steps,
+        capital: capital.map(money),
+        note: note.map(str::to_owned),
+    })
+    .expect("the demo assessments are built to add up")
+}
+
+/// The assessments behind Margaret's contributions: the first (£42.15 a week from her first
+/// period), and the reassessment that found more savings (£48.60 from period 10, backdated).
+fn margaret_assessments(margaret: &ImportPerson) -> Vec<FinancialAssessmentResult> {
+    use AssessmentStepKind::*;
+    let working = |occupational: i64, savings_words: &str, tariff: i64| {
+        vec![
+            step(IncomeCounted, "State Pension", 22_120),
+            step(IncomeCounted, "Attendance Allowance (higher rate)", 10_855),
+            step(
+                IncomeCounted,
+                "Pension from her former employer",
+                occupational,
+            ),
+            step(TariffIncome, savings_words, tariff),
+            step(
+                Disregard,
+                "Attendance Allowance night-time part (no care at night)",
+                -3_590,
+            ),
+            step(
+                HousingCosts,
+                "Council tax after the single person discount",
+                -1_500,
+            ),
+            step(
+                DisabilityRelatedExpenditure,
+                "Extra heating, laundry and a community alarm",
+                -3_860,
+            ),
+            step(MinimumIncomeGuarantee, "Minimum income guarantee", -22_870),
+        ]
+    };
+    vec![
+        assessment(
+            margaret,
+            1,
+            (period_start(1) - Duration::days(14), period_start(1)),
+            working(2_360, "Savings of £16,000.00", 700),
+            Some(1_600_000),
+            None,
+        ),
+        assessment(
+            margaret,
+            2,
+            (
+                period_start(RISE_FOUND) - Duration::days(18),
+                period_start(RISE_FROM),
+            ),
+            working(2_405, "Savings of £17,500.00", 1_300),
+            Some(1_750_000),
+            Some("A bank statement showed your savings were higher from 18/08/2025, and your pension went up. \
+                  Your contribution is £48.60 a week from then; the extra for earlier payments is taken off as 'Adj'."),
+        ),
+    ]
+}
+
+/// Dennis's assessment (one of a couple, so a lower minimum income guarantee), behind the £31.50
+/// a week on the year of advices he has.
+fn dennis_assessment(dennis: &ImportPerson, first_period: Date) -> FinancialAssessmentResult {
+    use AssessmentStepKind::*;
+    assessment(
+        dennis,
+        1,
+        (first_period - Duration::days(21), first_period),
+        vec![
+            step(IncomeCounted, "State Pension", 23_025),
+            step(IncomeCounted, "Pension from his former employer", 4_195),
+            step(HousingCosts, "His half of the council tax", -1_240),
+            step(
+                DisabilityRelatedExpenditure,
+                "Incontinence supplies and a special diet",
+                -5_300,
+            ),
+            step(
+                MinimumIncomeGuarantee,
+                "Minimum income guarantee (one of a couple)",
+                -17_530,
+            ),
+        ],
+        None,
+        None,
+    )
+}
+
+/// Irene's Deferred Payment agreement (from 1 October 2025, secured on her share of the house):
+/// two six-monthly statements, each spanning a 1 January or 1 July rate change. The interest is
+/// worked out here the way the council does, compounding daily on everything owed.
+fn irene_deferred(irene: &ImportPerson) -> Vec<DeferredPaymentStatement> {
+    const MONTHLY_DEFERRED: i64 = 145_000; // care costs added on the 1st of each month
+    const EQUITY_LIMIT: i64 = 15_225_000; // 90% of £185,000 less the £14,250 lower capital limit
+    let rates = [
+        (date!(2025 - 07 - 01), Decimal::new(470, 2)),
+        (date!(2026 - 01 - 01), Decimal::new(455, 2)),
+        (date!(2026 - 07 - 01), Decimal::new(435, 2)),
+    ];
+    let periods = [
+        // (from, to, issued, administration charge on the first day, payments received)
+        (
+            date!(2025 - 10 - 01),
+            date!(2026 - 03 - 31),
+            date!(2026 - 04 - 10),
+            39_500,
+            vec![],
+        ),
+        (
+            date!(2026 - 04 - 01),
+            date!(2026 - 09 - 30),
+            date!(2026 - 10 - 09),
+            3_000,
+            vec![(date!(2026 - 06 - 15), 50_000)],
+        ),
+    ];
+    let mut opening = Money::ZERO;
+    let mut statements = Vec::new();
+    for (number, (from, to, issued, charge, payments)) in periods.into_iter().enumerate() {
+        let mut balance = opening.as_decimal();
+        let (mut deferred, mut interest) = (Decimal::ZERO, Decimal::ZERO);
+        let paid: i64 = payments.iter().map(|(_, p)| p).sum();
+        let mut day = from;
+        while day <= to {
+            if day == from {
+                balance += money(charge).as_decimal();
+            }
+            if day.day() == 1 {
+                deferred += money(MONTHLY_DEFERRED).as_decimal();
+                balance += money(MONTHLY_DEFERRED).as_decimal();
+            }
+            for (_, amount) in payments.iter().filter(|(on, _)| *on == day) {
+                balance -= money(*amount).as_decimal();
+            }
+            let rate = rates
+                .iter()
+                .rev()
+                .find(|(applies, _)| *applies <= day)
+                .map_or(Decimal::ZERO, |r| r.1);
+            let today = balance * rate / Decimal::ONE_HUNDRED / Decimal::from(365);
+            interest += today;
+            balance += today;
+            day = day
+                .next_day()
+                .expect("demo dates are far from the end of time");
+        }
+        let interest = Money::round_from(interest).expect("small");
+        let deferred = Money::round_from(deferred).expect("small");
+        let closing = opening + deferred + interest + money(charge) - money(paid);
+        let in_force: Vec<InterestRate> = rates
+            .iter()
+            .enumerate()
+            .filter(|(i, (applies, _))| {
+                *applies <= to && rates.get(i + 1).is_none_or(|next| next.0 > from)
+            })
+            .map(|(_, (applies_from, percent))| InterestRate {
+                applies_from: *applies_from,
+                percent_a_year: *percent,
+            })
+            .collect();
+        statements.push(
+            DeferredPaymentStatement::new(
+                DeferredPaymentHeader {
+                    reference: format!("DPS-{}-{}", irene.client_id, number + 1),
+                    agreement_reference: format!("DPA-{}", irene.client_id),
+                    client_id: irene.client_id,
+                    client_name: format!("{} {}", irene.given_name, irene.family_name),
+                    period_from: from,
+                    period_to: to,
+                    issued_on: issued,
+                },
+                DeferredAmounts {
+                    opening_balance: opening,
+                    care_costs_deferred: deferred,
+                    interest,
+                    interest_rates: in_force,
+                    administration_charges: money(charge),
+                    payments_received: money(paid),
+                    closing_balance: closing,
+                    equity_limit: money(EQUITY_LIMIT),
+                    headroom: money(EQUITY_LIMIT) - closing,
+                },
+            )
+            .expect("the demo statements are built to add up"),
+        );
+        opening = closing;
+    }
+    statements
+}
+
 /// A year of plain 4-weekly advices (budget and contribution only).
+/// The first day of the year of advices the other demo people have.
+fn second_year() -> Date {
+    FIRST_PERIOD + Duration::days(28 * 13)
+}
+
 fn a_year_of(
     person: &ImportPerson,
     payee: &str,
     budget: i64,
     contribution: i64,
 ) -> Vec<RemittanceAdvice> {
-    let first = FIRST_PERIOD + Duration::days(28 * 13);
+    let first = second_year();
     (1..=13)
         .map(|n| {
             let lines = vec![
@@ -264,7 +505,11 @@ pub fn records() -> RemittanceImport {
     remittances.extend(a_year_of(&chloe, "Chloe Bennett", 12_600, 1_540));
     // Thomas pays no contribution: drop his zero contribution lines rather than show "£0.00".
     let remittances = remittances.into_iter().map(drop_zero_lines).collect();
+    let mut assessments = margaret_assessments(&margaret);
+    assessments.push(dennis_assessment(&dennis, second_year()));
     RemittanceImport {
+        deferred_payment_statements: irene_deferred(&irene),
+        assessments,
         people: vec![margaret, dennis, irene, thomas, chloe],
         remittances,
         withdrawn: Vec::new(),
@@ -603,6 +848,103 @@ mod tests {
         );
         let adj = margaret[13].total_of(LineKind::RateAdjustment);
         assert_eq!(adj, money(-10_320), "4 periods of (£194.40 - £168.60)");
+    }
+
+    #[test]
+    fn the_adjustment_and_refund_texts_match_their_dates() {
+        let one = records();
+        let margaret: Vec<_> = (one.remittances.iter())
+            .filter(|a| a.header().client_id.as_str() == "100234567")
+            .collect();
+        let adj = &margaret[13].lines()[2];
+        assert_eq!(adj.kind, LineKind::RateAdjustment);
+        assert_eq!(margaret[9].header().period_from, date!(2025 - 08 - 18));
+        assert!(
+            adj.description.contains("from 18/08/2025"),
+            "{}",
+            adj.description
+        );
+        // The refund is for charges already paid when the advice was finalised.
+        let ma = &margaret[16];
+        assert_eq!(ma.header().finalised_on, date!(2026 - 02 - 20));
+        let note = ma.lines()[2].council_note.as_deref().unwrap();
+        assert!(note.contains("November 2025 to January 2026"), "{note}");
+    }
+
+    #[test]
+    fn the_assessments_explain_the_contributions_on_the_advices() {
+        let one = records();
+        let weekly_contribution_of = |advice: &RemittanceAdvice| {
+            (advice.lines().iter())
+                .find(|l| l.kind == LineKind::ClientContribution)
+                .and_then(|l| l.weekly_rate)
+        };
+        for result in &one.assessments {
+            let advices: Vec<_> = (one.remittances.iter())
+                .filter(|a| a.header().client_id == result.client_id())
+                .collect();
+            // Each advice's contribution is the one assessed for its period, once it was known.
+            let later = one.assessments.iter().find(|r| {
+                r.client_id() == result.client_id() && r.applies_from() > result.applies_from()
+            });
+            let covered: Vec<_> = (advices.iter())
+                .filter(|a| a.header().period_from >= result.applies_from())
+                .filter(|a| later.is_none_or(|l| a.header().finalised_on < l.assessed_on()))
+                .filter(|a| a.header().finalised_on >= result.assessed_on())
+                .collect();
+            assert!(!covered.is_empty(), "{}", result.reference());
+            for advice in covered {
+                assert_eq!(
+                    weekly_contribution_of(advice),
+                    Some(result.weekly_contribution()),
+                    "{} on {}",
+                    result.reference(),
+                    advice.header().reference
+                );
+            }
+        }
+        // The reassessment is backdated to period 10 and first taken in period 14, with 'Adj'.
+        let rise = &one.assessments[1];
+        assert_eq!(rise.weekly_contribution(), money(CONTRIBUTION_AFTER));
+        assert_eq!(rise.applies_from(), period_start(RISE_FROM));
+        assert!(rise.assessed_on() < period_start(RISE_FOUND) - Duration::days(10));
+        assert!(rise.assessed_on() > period_start(RISE_FOUND - 1) - Duration::days(10));
+        assert_eq!(
+            one.assessments[0].weekly_contribution(),
+            money(CONTRIBUTION_BEFORE)
+        );
+        assert!(one
+            .assessments
+            .iter()
+            .any(|r| r.client_id().as_str() == "100318842"));
+    }
+
+    #[test]
+    fn the_deferred_payment_statements_follow_on_and_span_a_rate_change_each() {
+        let one = records();
+        let [first, second] = one.deferred_payment_statements.as_slice() else {
+            panic!("two statements");
+        };
+        assert_eq!(
+            first.header().agreement_reference,
+            second.header().agreement_reference
+        );
+        assert_eq!(first.amounts().opening_balance, Money::ZERO);
+        assert_eq!(
+            second.amounts().opening_balance,
+            first.amounts().closing_balance
+        );
+        assert_eq!(
+            second.header().period_from,
+            first.header().period_to.next_day().unwrap()
+        );
+        for statement in [first, second] {
+            let rates = &statement.amounts().interest_rates;
+            assert_eq!(rates.len(), 2, "a rate change in every six months");
+            assert!(statement.amounts().interest > Money::ZERO);
+            assert_eq!(statement.amounts().care_costs_deferred, money(6 * 145_000));
+        }
+        assert_eq!(second.amounts().payments_received, money(50_000));
     }
 
     #[test]

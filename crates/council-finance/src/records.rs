@@ -6,9 +6,13 @@
 //! gets exactly what changed since, each document once, in its latest state (withdrawn documents
 //! stay as tombstones so the client learns to delete them).
 
+mod bodies;
+
+pub use bodies::Body;
+
 use cfp_domain::{
-    ClientId, DocumentKind, LineKind, Money, Postcode, RemittanceAdvice, RemittanceHeader,
-    RemittanceLine,
+    ClientId, DeferredPaymentStatement, DocumentKind, FinancialAssessmentResult, LineKind, Money,
+    Postcode, RemittanceAdvice, RemittanceHeader, RemittanceLine,
 };
 use council_api::{Document, DocumentChange, ImportPerson};
 use sqlx::sqlite::SqliteRow;
@@ -23,13 +27,19 @@ const ISO_DATE: &[time::format_description::FormatItem<'static>] =
 pub enum RecordError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-    #[error("Advice {reference} already belongs to another client, so it cannot be moved to client {client_id}.")]
+    #[error("Document {reference} already belongs to another client, so it cannot be moved to client {client_id}.")]
     ReferenceBelongsToAnotherPerson {
         reference: String,
         client_id: String,
     },
-    #[error("There is no published advice with reference {0} to withdraw.")]
+    #[error("There is no published document with reference {0} to withdraw.")]
     UnknownReference(String),
+    #[error("Reference {reference} is already a {stored}, so it cannot be used for a {new}.")]
+    ReferenceIsAnotherKind {
+        reference: String,
+        stored: &'static str,
+        new: &'static str,
+    },
     /// Stored data that no longer passes the domain's checks: a bug or damage, never shown as is.
     #[error("a stored record could not be read")]
     Damaged,
@@ -241,14 +251,7 @@ pub async fn latest_change_number(conn: &mut SqliteConnection) -> Result<i64, Re
     )
 }
 
-/// A fingerprint of an advice's content: the same advice imported twice has the same hash.
-fn content_hash(advice: &RemittanceAdvice) -> String {
-    let canonical = serde_json::to_vec(advice).expect("an advice always serialises");
-    council_kit::secret::sha256_base64url(&canonical)
-}
-
-/// Publishes an advice for the person, or corrects the one with the same reference. Publishing
-/// the same content again changes nothing (and takes no change number).
+/// Publishes an advice for the person, or corrects the one with the same reference.
 pub async fn publish_remittance(
     conn: &mut SqliteConnection,
     person_id: &str,
@@ -256,19 +259,32 @@ pub async fn publish_remittance(
     new_id: impl FnOnce() -> String,
     now: OffsetDateTime,
 ) -> Result<Outcome, RecordError> {
-    let header = advice.header();
-    let hash = content_hash(advice);
+    publish(conn, person_id, Body::Remittance(advice), new_id, now).await
+}
+
+/// Publishes a document of any kind for the person, or corrects the one with the same reference
+/// (its version goes up and it takes a new change number). Publishing the same content again
+/// changes nothing (and takes no change number); so does nothing else.
+pub async fn publish(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+    body: Body<'_>,
+    new_id: impl FnOnce() -> String,
+    now: OffsetDateTime,
+) -> Result<Outcome, RecordError> {
+    let reference = body.reference();
+    let hash = council_kit::secret::sha256_base64url(&body.canonical_json());
     let existing = sqlx::query(
-        "SELECT document_id, person_id, content_hash, version, withdrawn FROM finance_documents \
-         WHERE reference = ?",
+        "SELECT document_id, person_id, kind, content_hash, version, withdrawn \
+         FROM finance_documents WHERE reference = ?",
     )
-    .bind(&header.reference)
+    .bind(reference)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(existing) = existing else {
         let document_id = new_id();
         let change = next_change_number(conn).await?;
-        let json = document_json(&document_id, 1, now, advice);
+        let json = document_json(&document_id, 1, now, body);
         sqlx::query(
             "INSERT INTO finance_documents (document_id, person_id, kind, reference, version, \
              published_at, content_hash, change_number, withdrawn, document_json) \
@@ -276,8 +292,8 @@ pub async fn publish_remittance(
         )
         .bind(&document_id)
         .bind(person_id)
-        .bind(kind_to_db(DocumentKind::RemittanceAdvice))
-        .bind(&header.reference)
+        .bind(kind_to_db(body.kind()))
+        .bind(reference)
         .bind(now.unix_timestamp())
         .bind(&hash)
         .bind(change)
@@ -285,15 +301,23 @@ pub async fn publish_remittance(
         .bind(json)
         .execute(&mut *conn)
         .await?;
-        insert_remittance_body(conn, &document_id, advice).await?;
+        bodies::insert(conn, &document_id, body).await?;
         return Ok(Outcome::Added);
     };
     let document_id: String = existing.get("document_id");
     let owner: String = existing.get("person_id");
     if owner != person_id {
         return Err(RecordError::ReferenceBelongsToAnotherPerson {
-            reference: header.reference.clone(),
-            client_id: header.client_id.to_string(),
+            reference: reference.to_owned(),
+            client_id: body.client_id().to_string(),
+        });
+    }
+    let stored_kind = kind_from_db(existing.get("kind"))?;
+    if stored_kind != body.kind() {
+        return Err(RecordError::ReferenceIsAnotherKind {
+            reference: reference.to_owned(),
+            stored: stored_kind.label(),
+            new: body.kind().label(),
         });
     }
     let withdrawn: bool = existing.get("withdrawn");
@@ -313,30 +337,30 @@ pub async fn publish_remittance(
     .bind(&hash)
     .bind(change)
     .bind(false)
-    .bind(document_json(&document_id, version, now, advice))
+    .bind(document_json(&document_id, version, now, body))
     .bind(&document_id)
     .execute(&mut *conn)
     .await?;
-    delete_remittance_body(conn, &document_id).await?;
-    insert_remittance_body(conn, &document_id, advice).await?;
+    bodies::delete(conn, stored_kind, &document_id).await?;
+    bodies::insert(conn, &document_id, body).await?;
     Ok(Outcome::Updated)
 }
 
-/// Withdraws a published advice: clients get a removal. Returns false if it was already withdrawn.
-pub async fn withdraw_remittance(
-    conn: &mut SqliteConnection,
-    reference: &str,
-) -> Result<bool, RecordError> {
-    let row =
-        sqlx::query("SELECT document_id, withdrawn FROM finance_documents WHERE reference = ?")
-            .bind(reference)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| RecordError::UnknownReference(reference.to_owned()))?;
+/// Withdraws a published document of any kind: clients get a removal. Returns false if it was
+/// already withdrawn.
+pub async fn withdraw(conn: &mut SqliteConnection, reference: &str) -> Result<bool, RecordError> {
+    let row = sqlx::query(
+        "SELECT document_id, kind, withdrawn FROM finance_documents WHERE reference = ?",
+    )
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| RecordError::UnknownReference(reference.to_owned()))?;
     if row.get::<bool, _>("withdrawn") {
         return Ok(false);
     }
     let document_id: String = row.get("document_id");
+    let kind = kind_from_db(row.get("kind"))?;
     let change = next_change_number(conn).await?;
     sqlx::query(
         "UPDATE finance_documents SET withdrawn = ?, change_number = ?, document_json = NULL \
@@ -347,88 +371,49 @@ pub async fn withdraw_remittance(
     .bind(&document_id)
     .execute(&mut *conn)
     .await?;
-    // Keep nothing of a withdrawn advice but its tombstone.
-    delete_remittance_body(conn, &document_id).await?;
+    // Keep nothing of a withdrawn document but its tombstone.
+    bodies::delete(conn, kind, &document_id).await?;
     Ok(true)
 }
 
-async fn delete_remittance_body(
+/// Withdraws a published advice (see [`withdraw`], which takes any kind).
+pub async fn withdraw_remittance(
     conn: &mut SqliteConnection,
-    document_id: &str,
-) -> Result<(), RecordError> {
-    sqlx::query("DELETE FROM finance_remittance_lines WHERE document_id = ?")
-        .bind(document_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM finance_remittances WHERE document_id = ?")
-        .bind(document_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    reference: &str,
+) -> Result<bool, RecordError> {
+    withdraw(conn, reference).await
 }
 
-async fn insert_remittance_body(
-    conn: &mut SqliteConnection,
-    document_id: &str,
-    advice: &RemittanceAdvice,
-) -> Result<(), RecordError> {
-    let h = advice.header();
-    sqlx::query(
-        "INSERT INTO finance_remittances (document_id, client_name, payee, period_from, period_to, \
-         finalised_on, payment_date, net_pence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(document_id)
-    .bind(&h.client_name)
-    .bind(&h.payee)
-    .bind(format_date(h.period_from))
-    .bind(format_date(h.period_to))
-    .bind(format_date(h.finalised_on))
-    .bind(format_date(h.payment_date))
-    .bind(advice.net_amount().pence())
-    .execute(&mut *conn)
-    .await?;
-    for (index, line) in advice.lines().iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO finance_remittance_lines (document_id, line_no, kind, description, \
-             amount_pence, weekly_rate_pence, days, council_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(document_id)
-        .bind(index as i64 + 1)
-        .bind(line.kind.code())
-        .bind(&line.description)
-        .bind(line.amount.pence())
-        .bind(line.weekly_rate.map(Money::pence))
-        .bind(line.days.map(i64::from))
-        .bind(&line.council_note)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// A published advice as the API sends it: the JSON of [`Document`], made once when it is
+/// A published document as the API sends it: the JSON of [`Document`], made once when it is
 /// published and stored beside it, so serving it never joins, validates or serialises again.
 fn document_json(
     document_id: &str,
     version: u32,
     published_at: OffsetDateTime,
-    advice: &RemittanceAdvice,
+    body: Body<'_>,
 ) -> String {
     // Whole seconds, as the row keeps it, so the JSON made from the row later is the same.
     let published_at = published_at.replace_nanosecond(0).unwrap_or(published_at);
-    let document = DocumentRef {
+    let mut document = DocumentRef {
         document_id,
-        kind: DocumentKind::RemittanceAdvice,
+        kind: body.kind(),
         version,
         published_at,
-        remittance: advice,
+        remittance: None,
+        deferred_payment: None,
+        assessment: None,
     };
+    match body {
+        Body::Remittance(advice) => document.remittance = Some(advice),
+        Body::Deferred(statement) => document.deferred_payment = Some(statement),
+        Body::Assessment(result) => document.assessment = Some(result),
+    }
     let json = serde_json::to_string(&document).expect("a document always serialises");
     debug_assert!(serde_json::from_str::<Document>(&json).is_ok());
     json
 }
 
-/// [`Document`] by reference (the same JSON, without cloning the advice).
+/// [`Document`] by reference (the same JSON, without cloning the body).
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DocumentRef<'a> {
@@ -437,7 +422,12 @@ struct DocumentRef<'a> {
     version: u32,
     #[serde(with = "time::serde::rfc3339")]
     published_at: OffsetDateTime,
-    remittance: &'a RemittanceAdvice,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remittance: Option<&'a RemittanceAdvice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deferred_payment: Option<&'a DeferredPaymentStatement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<&'a FinancialAssessmentResult>,
 }
 
 /// One change in a person's feed, as stored.
@@ -570,7 +560,7 @@ pub async fn fill_missing_document_json(pool: &sqlx::SqlitePool) -> Result<u64, 
             &document_id,
             version,
             timestamp(row.get("published_at"))?,
-            &advice,
+            Body::Remittance(&advice),
         );
         sqlx::query("UPDATE finance_documents SET document_json = ? WHERE document_id = ?")
             .bind(json)

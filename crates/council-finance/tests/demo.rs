@@ -2,8 +2,8 @@
 
 mod support;
 
-use cfp_domain::{AccessRequestState, LineKind};
-use council_api::{AccessRequestList, DocumentChange, PeopleList};
+use cfp_domain::{AccessRequestState, DocumentKind, LineKind};
+use council_api::{AccessRequestList, Document, DocumentChange, PeopleList};
 use council_finance::demo;
 use support::*;
 
@@ -58,23 +58,46 @@ async fn the_demo_loads_with_its_grants_and_requests_and_seeding_again_changes_n
         .find(|p| p.given_name == "Margaret")
         .unwrap();
     let (changes, _) = council.sync(&token, &margaret.person_id, None, 500).await;
-    assert_eq!(changes.len(), 26);
-    let kinds: Vec<LineKind> = changes
-        .iter()
-        .flat_map(|c| match c {
-            DocumentChange::Upsert { document } => document
-                .remittance
-                .as_ref()
-                .unwrap()
-                .lines()
-                .iter()
-                .map(|l| l.kind)
-                .collect::<Vec<_>>(),
-            DocumentChange::Remove { .. } => vec![],
-        })
+    let documents = |changes: &[DocumentChange]| -> Vec<Document> {
+        (changes.iter())
+            .filter_map(|c| match c {
+                DocumentChange::Upsert { document } => Some(document.clone()),
+                DocumentChange::Remove { .. } => None,
+            })
+            .collect()
+    };
+    let margaret_documents = documents(&changes);
+    assert_eq!(changes.len(), 28, "26 advices and 2 assessments");
+    let kinds: Vec<LineKind> = (margaret_documents.iter())
+        .filter_map(|d| d.remittance.as_ref())
+        .flat_map(|advice| advice.lines().iter().map(|l| l.kind))
         .collect();
     for kind in LineKind::ALL {
         assert!(kinds.contains(&kind), "the demo shows a {kind:?} line");
+    }
+    let mut contributions: Vec<String> = (margaret_documents.iter())
+        .filter_map(|d| d.assessment.as_ref())
+        .map(|a| format!("{} from {}", a.weekly_contribution(), a.applies_from()))
+        .collect();
+    contributions.sort();
+    assert_eq!(
+        contributions,
+        ["42.15 from 2024-12-09", "48.60 from 2025-08-18"],
+        "the assessment and the backdated reassessment"
+    );
+    for name in ["Dennis", "Irene"] {
+        let person = people.people.iter().find(|p| p.given_name == name).unwrap();
+        let (changes, _) = council.sync(&token, &person.person_id, None, 500).await;
+        let kinds: Vec<DocumentKind> = documents(&changes).iter().map(|d| d.kind).collect();
+        let expected = match name {
+            "Dennis" => DocumentKind::FinancialAssessmentResult,
+            _ => DocumentKind::DeferredPaymentStatement,
+        };
+        assert_eq!(
+            kinds.iter().filter(|k| **k == expected).count(),
+            if name == "Dennis" { 1 } else { 2 },
+            "{name}: {kinds:?}"
+        );
     }
 
     let owen = sub_of(&council, "owen.price@example.org").await;

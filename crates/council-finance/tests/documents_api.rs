@@ -4,45 +4,9 @@
 mod support;
 
 use council_api::{ChangesPage, Document, DocumentChange, PeopleList};
-use council_finance::access;
 use reqwest::StatusCode;
 use support::*;
 use time::Duration;
-
-/// Imports the demo records and gives `sub` an approved grant for the person with `client_id`.
-async fn grant(council: &Council, sub: &str, email: &str, client_id: &str) -> String {
-    let mut conn = council.finance.pool().acquire().await.unwrap();
-    let person =
-        council_finance::records::person_by_client_id(&mut conn, &client_id.parse().unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-    let request = council_api::NewAccessRequest {
-        relationship: cfp_domain::Relationship::LastingPowerOfAttorney,
-        person: council_api::RequestedPerson {
-            given_name: person.given_name.clone(),
-            family_name: person.family_name.clone(),
-            date_of_birth: person.date_of_birth,
-            postcode: person.postcode.clone(),
-            client_id: Some(person.client_id),
-        },
-        evidence: Some("V4KM-9QXT-2PLR".into()),
-    };
-    let requester = access::Requester {
-        sub: sub.into(),
-        name: "A Tester".into(),
-        email: email.into(),
-    };
-    let id = format!("req-{client_id}-{sub}");
-    let now = time::OffsetDateTime::now_utc();
-    access::create(&mut conn, &id, &requester, &request, now)
-        .await
-        .unwrap();
-    access::approve(&mut conn, &id, "staff-test", now)
-        .await
-        .unwrap();
-    person.person_id
-}
 
 async fn imported() -> Council {
     let council = start().await;
@@ -86,7 +50,11 @@ async fn a_person_sees_only_the_people_they_hold_grants_for_and_their_documents(
     );
 
     let (changes, _) = council.sync(&ruth_token, &margaret, None, 200).await;
-    assert_eq!(changes.len(), 26, "two years of 4-weekly advices");
+    assert_eq!(
+        changes.len(),
+        28,
+        "two years of 4-weekly advices and two assessment results"
+    );
     let first = match &changes[0] {
         DocumentChange::Upsert { document } => document.clone(),
         other => panic!("expected an upsert, got {other:?}"),
@@ -122,10 +90,10 @@ async fn pages_follow_the_cursor_without_gaps_and_a_later_sync_gets_only_what_ch
     assert_eq!(first.changes.len(), 10);
     assert!(first.more);
     let (all, cursor) = council.sync(&token, &margaret, None, 10).await;
-    assert_eq!(all.len(), 26);
+    assert_eq!(all.len(), 28);
     let mut ids: Vec<_> = all.iter().map(|c| c.document_id().to_owned()).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 26, "each document once");
+    assert_eq!(ids.len(), 28, "each document once");
 
     // Nothing new: an empty page, same cursor, no more.
     let (nothing, same) = council.sync(&token, &margaret, Some(&cursor), 10).await;
@@ -360,7 +328,7 @@ async fn bad_cursors_and_limits_are_refused_plainly() {
             .await,
     )
     .unwrap();
-    assert_eq!(page.changes.len(), 26);
+    assert_eq!(page.changes.len(), 28);
     assert!(!page.more);
 }
 

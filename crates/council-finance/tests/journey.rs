@@ -79,7 +79,7 @@ async fn from_sign_up_to_approval_to_documents_to_removal() {
         cfp_domain::Relationship::LastingPowerOfAttorney
     );
     let (changes, cursor) = council.sync(&token, &person_id, None, 200).await;
-    assert_eq!(changes.len(), 26);
+    assert_eq!(changes.len(), 28, "26 advices and 2 assessment results");
     let requests: council_api::AccessRequestList =
         serde_json::from_value(council.get_json("/access-requests", &token).await).unwrap();
     assert_eq!(
@@ -106,7 +106,7 @@ async fn from_sign_up_to_approval_to_documents_to_removal() {
     assert_eq!(summary.documents_added, 1);
     assert_eq!(
         summary.documents_unchanged as usize,
-        later.remittances.len() - 1
+        later.document_count() - 1
     );
     let (changes, _) = council.sync(&token, &person_id, Some(&cursor), 200).await;
     assert_eq!(changes.len(), 1);

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{LineKind, RemittanceLine};
+use crate::{AssessmentStepKind, DeferredItem, LineKind, RemittanceLine};
 
 impl LineKind {
     /// The general explanation of this kind of line.
@@ -39,6 +39,64 @@ impl LineKind {
                  checked again for past dates. The council takes the extra back from your payments \
                  until it is all repaid. Keep paying your new weekly contribution into your account, \
                  so there is enough money for your care."
+            }
+        }
+    }
+}
+
+impl DeferredItem {
+    /// What this figure on a Deferred Payment statement means.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            DeferredItem::OpeningBalance => {
+                "This is what you owed the council when this statement started."
+            }
+            DeferredItem::CareCostsDeferred => {
+                "This is the cost of your care that the council paid for you in these months, to be paid back later."
+            }
+            DeferredItem::Interest => {
+                "This is the interest added to what you owe, worked out every day at the rate shown."
+            }
+            DeferredItem::AdministrationCharges => {
+                "This is what the council charges for setting up and running your agreement."
+            }
+            DeferredItem::PaymentsReceived => {
+                "This is the money you or your family paid back in these months, taken off what you owe."
+            }
+            DeferredItem::ClosingBalance => {
+                "This is what you owed the council when this statement ended."
+            }
+            DeferredItem::EquityLimit => {
+                "This is the most you can owe, based on the value of your home less a safe margin."
+            }
+            DeferredItem::Headroom => {
+                "This is how much more you can owe before you reach the equity limit."
+            }
+        }
+    }
+}
+
+impl AssessmentStepKind {
+    /// What this step of a financial assessment means.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            AssessmentStepKind::IncomeCounted => {
+                "This is money you get each week, like a pension or benefit, that counts towards your contribution."
+            }
+            AssessmentStepKind::TariffIncome => {
+                "Because your savings are over the lower limit, we count £1 a week for every £250 over it."
+            }
+            AssessmentStepKind::Disregard => {
+                "This is money you get that the rules say we must leave out, so it is taken off."
+            }
+            AssessmentStepKind::HousingCosts => {
+                "This is what you pay each week for your home, like rent or council tax, so it is taken off."
+            }
+            AssessmentStepKind::DisabilityRelatedExpenditure => {
+                "These are the extra costs you have because of a disability or illness, so they are taken off."
+            }
+            AssessmentStepKind::MinimumIncomeGuarantee => {
+                "This is the money the law says you must keep each week to live on, so it is taken off."
             }
         }
     }
@@ -155,6 +213,29 @@ mod tests {
         // The codes printed on advices are explained where they appear.
         assert!(LineKind::RateAdjustment.explanation().starts_with("'Adj'"));
         assert!(LineKind::ManualAdjustment.explanation().starts_with("'MA'"));
+    }
+
+    #[test]
+    fn statement_items_and_assessment_steps_have_one_short_plain_sentence_each() {
+        let texts: Vec<&str> = DeferredItem::ALL
+            .iter()
+            .map(|i| i.explanation())
+            .chain(AssessmentStepKind::ALL.iter().map(|k| k.explanation()))
+            .collect();
+        for text in &texts {
+            let lower = text.to_lowercase();
+            for word in JARGON {
+                assert!(!lower.contains(word), "'{word}' in: {text}");
+            }
+            assert_eq!(text.matches(". ").count(), 0, "one sentence: {text}");
+            assert!(text.split_whitespace().count() <= 22, "long: {text}");
+            assert!(text.ends_with('.'));
+            assert!(lower.contains("you"), "addressed to the reader: {text}");
+        }
+        let mut distinct = texts.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), texts.len());
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! command line all say the same thing in the same words.
 
 pub mod access;
+pub mod assessment;
 pub mod changes;
 pub mod client_id;
+pub mod deferred;
 pub mod document;
 pub mod explain;
 pub mod money;
@@ -14,8 +16,15 @@ pub mod relationship;
 pub mod remittance;
 
 pub use access::{AccessRequestState, AccessTransitionError};
+pub use assessment::{
+    AssessmentError, AssessmentStep, AssessmentStepKind, FinancialAssessmentResult, UncheckedResult,
+};
 pub use changes::{what_changed, Change, ChangeKind};
 pub use client_id::{ClientId, ClientIdError};
+pub use deferred::{
+    DeferredAmounts, DeferredItem, DeferredPaymentError, DeferredPaymentHeader,
+    DeferredPaymentStatement, InterestRate,
+};
 pub use document::DocumentKind;
 pub use explain::{explain_line, LineEffect, LineExplanation};
 pub use money::{pro_rata, Money, MoneyError};

@@ -514,15 +514,39 @@ fn store_change(
             StoredDocument::remittance(id, document.version, advice)
         }
         kind => {
+            // Typed bodies name their client (one for someone else is refused, as advices are)
+            // and give the list its reference, date and period.
+            let (named, reference, date, period) =
+                match (&document.deferred_payment, &document.assessment) {
+                    (Some(s), _) => {
+                        let h = s.header();
+                        (
+                            Some(h.client_id),
+                            Some(h.reference.clone()),
+                            h.issued_on,
+                            Some((h.period_from, h.period_to)),
+                        )
+                    }
+                    (None, Some(a)) => (
+                        Some(a.client_id()),
+                        Some(a.reference().to_owned()),
+                        a.assessed_on(),
+                        None,
+                    ),
+                    (None, None) => (None, None, document.published_at.date(), None),
+                };
+            if named.is_some_and(|named| named != *client_id) {
+                return Err(refused(DocumentFault::OtherPerson));
+            }
             let body =
                 serde_json::to_value(&document).map_err(|_| refused(DocumentFault::Unreadable))?;
             StoredDocument::other(
                 id,
                 kind,
                 document.version,
-                None,
-                document.published_at.date(),
-                None,
+                reference,
+                date,
+                period,
                 None,
                 body,
             )
@@ -636,6 +660,8 @@ mod tests {
                 version,
                 published_at: time::macros::datetime!(2026-03-01 09:30 UTC),
                 remittance: advice.map(advice_for),
+                deferred_payment: None,
+                assessment: None,
             },
         }
     }
@@ -679,6 +705,28 @@ mod tests {
         .unwrap();
         assert!(matches!(other, StoreChange::Upsert(d)
             if d.kind() == DocumentKind::FinancialAssessmentResult));
+        let assessment_for = |client_id: &str| {
+            let mut change = upsert(DocumentKind::FinancialAssessmentResult, 1, None);
+            let DocumentChange::Upsert { document } = &mut change else {
+                unreachable!()
+            };
+            document.assessment = Some(
+                serde_json::from_value(serde_json::json!({
+                    "reference": "FA-1", "clientId": client_id, "clientName": "A B",
+                    "assessedOn": "2026-02-09", "appliesFrom": "2026-03-01",
+                    "weeklyContribution": "20.00",
+                    "steps": [{"kind": "incomeCounted", "description": "State Pension",
+                               "weeklyAmount": "20.00"}]
+                }))
+                .unwrap(),
+            );
+            change
+        };
+        assert!(store_change(assessment_for("100234567"), &person).is_ok());
+        assert_eq!(
+            fault(assessment_for("100999999")),
+            DocumentFault::OtherPerson
+        );
         assert_eq!(
             store_change(
                 DocumentChange::Remove {

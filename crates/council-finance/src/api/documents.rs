@@ -258,6 +258,8 @@ mod tests {
             version: 3,
             published_at: time::macros::datetime!(2026-03-01 09:30:15 UTC),
             remittance: Some(advice),
+            deferred_payment: None,
+            assessment: None,
         };
         let typed = ChangesPage {
             changes: vec![

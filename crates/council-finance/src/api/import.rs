@@ -1,4 +1,5 @@
-//! The finance system pushes people and advices as JSON, with its own credential.
+//! The finance system pushes people and documents (advices, Deferred Payment statements and
+//! assessment results) as JSON, with its own credential.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,7 +16,7 @@ use crate::Finance;
     security(("financeSystem" = [])),
     request_body = RemittanceImport,
     responses(
-        (status = 200, description = "Imported (re-sending the same data changes nothing)", body = ImportSummary),
+        (status = 200, description = "Imported (re-sending the same data changes nothing). The body's deferredPaymentStatements and assessments lists are optional, like every list", body = ImportSummary),
         (status = 400, description = "The body is not a valid import", body = ErrorBody),
         (status = 401, description = "The finance system's credential is missing or wrong", body = ErrorBody),
         (status = 413, description = "The body is over the push limit (code bodyTooLarge); send smaller batches", body = ErrorBody),

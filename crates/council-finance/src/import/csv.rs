@@ -1,12 +1,20 @@
 //! The finance system's CSV export, as documented in `IMPORT.md`: one row per record, the first
-//! field says what the row is (`PERSON`, `REMITTANCE`, `LINE`, `WITHDRAW`), lines starting with
-//! `#` are comments. Every row is checked; every problem is reported with its line number.
+//! field says what the row is (`PERSON`, `REMITTANCE`, `LINE`, `DEFERRED`, `DEFERRED_RATE`,
+//! `ASSESSMENT`, `ASSESSMENT_STEP`, `WITHDRAW`), lines starting with `#` are comments. Every row
+//! is checked; every problem is reported with its line number.
+
+mod kinds;
 
 use std::collections::HashMap;
 
-use cfp_domain::{Money, RemittanceAdvice, RemittanceHeader, RemittanceLine};
+use cfp_domain::{
+    DeferredPaymentStatement, FinancialAssessmentResult, Money, RemittanceAdvice, RemittanceHeader,
+    RemittanceLine, UncheckedResult,
+};
 use council_api::ImportPerson;
 use time::Date;
+
+use kinds::{ASSESSMENT_FIELDS, ASSESSMENT_STEP_FIELDS, DEFERRED_FIELDS, DEFERRED_RATE_FIELDS};
 
 use super::{Batch, Location, Problem, Sourced, MAX_PROBLEMS};
 use crate::records::{line_kind_from_code, parse_date};
@@ -44,12 +52,61 @@ const LINE_FIELDS: [&str; 8] = [
 ];
 const WITHDRAW_FIELDS: [&str; 2] = ["WITHDRAW", "reference"];
 
-/// An advice's header row, waiting for its lines.
-struct Draft {
-    at: u64,
-    header: RemittanceHeader,
-    net_amount: Money,
-    lines: Vec<RemittanceLine>,
+/// Documents whose first row (an advice's REMITTANCE, say) is followed by rows of parts (its
+/// LINEs). Parts may come before or after their document's row, so they wait until the end.
+struct Drafts<H, P> {
+    /// The row name and the word for the document, for messages: ("REMITTANCE", "advice").
+    row: &'static str,
+    noun: &'static str,
+    heads: Vec<(u64, H, Vec<P>)>,
+    by_reference: HashMap<String, usize>,
+    loose: Vec<(u64, String, P)>,
+}
+
+impl<H, P> Drafts<H, P> {
+    fn new(row: &'static str, noun: &'static str) -> Self {
+        Drafts {
+            row,
+            noun,
+            heads: Vec::new(),
+            by_reference: HashMap::new(),
+            loose: Vec::new(),
+        }
+    }
+
+    fn head(&mut self, line: u64, reference: &str, head: H) -> Result<(), String> {
+        if let Some(&index) = self.by_reference.get(reference) {
+            return Err(format!(
+                "{} {reference} is already on line {} of this file.",
+                self.noun, self.heads[index].0
+            ));
+        }
+        self.by_reference
+            .insert(reference.to_owned(), self.heads.len());
+        self.heads.push((line, head, Vec::new()));
+        Ok(())
+    }
+
+    fn part(&mut self, line: u64, reference: String, part: P) {
+        self.loose.push((line, reference, part));
+    }
+
+    /// Each document with its parts in file order; a part with no document is a problem.
+    fn finish(mut self, problems: &mut Vec<Problem>) -> Vec<(u64, H, Vec<P>)> {
+        for (line, reference, part) in self.loose {
+            match self.by_reference.get(&reference) {
+                Some(&index) => self.heads[index].2.push(part),
+                None => problems.push(problem(
+                    line,
+                    format!(
+                        "there is no {} row for {} {reference} in this file.",
+                        self.row, self.noun
+                    ),
+                )),
+            }
+        }
+        self.heads
+    }
 }
 
 /// Parses a whole file. Returns every problem found (up to [`MAX_PROBLEMS`]) if there is any.
@@ -62,11 +119,11 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
         .from_reader(bytes);
     let mut problems: Vec<Problem> = Vec::new();
     let mut batch = Batch::default();
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut draft_by_reference: HashMap<String, usize> = HashMap::new();
     let mut person_lines: HashMap<String, u64> = HashMap::new();
-    // Lines may come before or after their REMITTANCE row: keep them until the end.
-    let mut loose_lines: Vec<(u64, String, RemittanceLine)> = Vec::new();
+    let mut advices: Drafts<(RemittanceHeader, Money), RemittanceLine> =
+        Drafts::new("REMITTANCE", "advice");
+    let mut statements = Drafts::new("DEFERRED", "statement");
+    let mut assessments: Drafts<UncheckedResult, _> = Drafts::new("ASSESSMENT", "assessment");
 
     for record in reader.records() {
         if problems.len() >= MAX_PROBLEMS {
@@ -89,7 +146,7 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
             continue;
         }
         let result = match fields[0].to_ascii_uppercase().as_str() {
-            "PERSON" => row_fields(&fields, &PERSON_FIELDS).and_then(person).map(|p| {
+            "PERSON" => row_fields(&fields, &PERSON_FIELDS).and_then(person).and_then(|p| {
                 let key = p.client_id.to_string();
                 if let Some(first) = person_lines.insert(key, line) {
                     return Err(format!(
@@ -99,26 +156,33 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
                 }
                 batch.people.push(Sourced { at: Location::Line(line), item: p });
                 Ok(())
-            }).and_then(|r| r),
-            "REMITTANCE" => row_fields(&fields, &REMITTANCE_FIELDS).and_then(remittance).and_then(|(header, net_amount)| {
-                if let Some(&index) = draft_by_reference.get(&header.reference) {
-                    return Err(format!(
-                        "advice {} is already on line {} of this file.",
-                        header.reference, drafts[index].at
-                    ));
-                }
-                draft_by_reference.insert(header.reference.clone(), drafts.len());
-                drafts.push(Draft { at: line, header, net_amount, lines: Vec::new() });
-                Ok(())
             }),
-            "LINE" => row_fields(&fields, &LINE_FIELDS).and_then(remittance_line).map(|(reference, l)| {
-                loose_lines.push((line, reference, l));
-            }),
+            "REMITTANCE" => row_fields(&fields, &REMITTANCE_FIELDS)
+                .and_then(remittance)
+                .and_then(|(header, net)| advices.head(line, &header.reference.clone(), (header, net))),
+            "LINE" => row_fields(&fields, &LINE_FIELDS)
+                .and_then(remittance_line)
+                .map(|(reference, l)| advices.part(line, reference, l)),
+            "DEFERRED" => row_fields(&fields, &DEFERRED_FIELDS)
+                .and_then(kinds::deferred)
+                .and_then(|(header, amounts)| {
+                    statements.head(line, &header.reference.clone(), (header, amounts))
+                }),
+            "DEFERRED_RATE" => row_fields(&fields, &DEFERRED_RATE_FIELDS)
+                .and_then(kinds::deferred_rate)
+                .map(|(reference, rate)| statements.part(line, reference, rate)),
+            "ASSESSMENT" => row_fields(&fields, &ASSESSMENT_FIELDS)
+                .and_then(kinds::assessment)
+                .and_then(|result| assessments.head(line, &result.reference.clone(), result)),
+            "ASSESSMENT_STEP" => row_fields(&fields, &ASSESSMENT_STEP_FIELDS)
+                .and_then(kinds::assessment_step)
+                .map(|(reference, step)| assessments.part(line, reference, step)),
             "WITHDRAW" => row_fields(&fields, &WITHDRAW_FIELDS).map(|f| {
                 batch.withdrawn.push(Sourced { at: Location::Line(line), item: f[1].to_owned() });
             }),
             other => Err(format!(
-                "'{}' is not a kind of row this import knows. Rows start with PERSON, REMITTANCE, LINE or WITHDRAW.",
+                "'{}' is not a kind of row this import knows. Rows start with PERSON, REMITTANCE, LINE, \
+                 DEFERRED, DEFERRED_RATE, ASSESSMENT, ASSESSMENT_STEP or WITHDRAW.",
                 shorten(other)
             )),
         };
@@ -127,22 +191,33 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
         }
     }
 
-    for (line, reference, remittance_line) in loose_lines {
-        match draft_by_reference.get(&reference) {
-            Some(&index) => drafts[index].lines.push(remittance_line),
-            None => problems.push(problem(
-                line,
-                format!("there is no REMITTANCE row for advice {reference} in this file."),
-            )),
+    for (at, (header, net_amount), lines) in advices.finish(&mut problems) {
+        match RemittanceAdvice::new(header, lines, net_amount) {
+            Ok(item) => batch.remittances.push(Sourced {
+                at: Location::Line(at),
+                item,
+            }),
+            Err(error) => problems.push(problem(at, error.to_string())),
         }
     }
-    for draft in drafts {
-        match RemittanceAdvice::new(draft.header, draft.lines, draft.net_amount) {
-            Ok(advice) => batch.remittances.push(Sourced {
-                at: Location::Line(draft.at),
-                item: advice,
+    for (at, (header, mut amounts), rates) in statements.finish(&mut problems) {
+        amounts.interest_rates = rates;
+        match DeferredPaymentStatement::new(header, amounts) {
+            Ok(item) => batch.deferred_payments.push(Sourced {
+                at: Location::Line(at),
+                item,
             }),
-            Err(error) => problems.push(problem(draft.at, error.to_string())),
+            Err(error) => problems.push(problem(at, error.to_string())),
+        }
+    }
+    for (at, mut result, steps) in assessments.finish(&mut problems) {
+        result.steps = steps;
+        match FinancialAssessmentResult::new(result) {
+            Ok(item) => batch.assessments.push(Sourced {
+                at: Location::Line(at),
+                item,
+            }),
+            Err(error) => problems.push(problem(at, error.to_string())),
         }
     }
     if problems.is_empty() {

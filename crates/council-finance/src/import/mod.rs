@@ -3,20 +3,22 @@
 //! one transaction: every problem is reported with where it is and why, and if there is any
 //! problem nothing of the batch is stored.
 //!
-//! Re-importing the same data changes nothing. An advice whose reference is known but whose
-//! content differs is a correction: it replaces the old one and becomes a new change.
+//! Every kind of document is handled alike: remittance advices, Deferred Payment statements and
+//! financial assessment results. Re-importing the same data changes nothing. A document whose
+//! reference is known but whose content differs is a correction: it replaces the old one and
+//! becomes a new change.
 
 pub mod csv;
 
 use std::fmt;
 
-use cfp_domain::RemittanceAdvice;
+use cfp_domain::{DeferredPaymentStatement, FinancialAssessmentResult, RemittanceAdvice};
 use council_api::{ImportPerson, ImportSummary, RemittanceImport};
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
 use crate::audit::{self, Action, Actor, Entry};
-use crate::records::{self, Outcome, RecordError};
+use crate::records::{self, Body, Outcome, RecordError};
 
 /// Where an item came from, for error messages: a line of a file or an item of a JSON list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,33 +47,41 @@ pub struct Sourced<T> {
 pub struct Batch {
     pub people: Vec<Sourced<ImportPerson>>,
     pub remittances: Vec<Sourced<RemittanceAdvice>>,
+    pub deferred_payments: Vec<Sourced<DeferredPaymentStatement>>,
+    pub assessments: Vec<Sourced<FinancialAssessmentResult>>,
     pub withdrawn: Vec<Sourced<String>>,
 }
 
 impl Batch {
     pub fn from_push(push: RemittanceImport) -> Self {
-        let at = |list, index| Location::Item { list, index };
         Batch {
-            people: (push.people.into_iter().enumerate())
-                .map(|(i, item)| Sourced {
-                    at: at("people", i),
-                    item,
-                })
-                .collect(),
-            remittances: (push.remittances.into_iter().enumerate())
-                .map(|(i, item)| Sourced {
-                    at: at("remittances", i),
-                    item,
-                })
-                .collect(),
-            withdrawn: (push.withdrawn.into_iter().enumerate())
-                .map(|(i, item)| Sourced {
-                    at: at("withdrawn", i),
-                    item,
-                })
-                .collect(),
+            people: sourced("people", push.people),
+            remittances: sourced("remittances", push.remittances),
+            deferred_payments: sourced(
+                "deferredPaymentStatements",
+                push.deferred_payment_statements,
+            ),
+            assessments: sourced("assessments", push.assessments),
+            withdrawn: sourced("withdrawn", push.withdrawn),
         }
     }
+
+    /// Every document in the batch, advices first, each with where it came from.
+    fn documents(&self) -> impl Iterator<Item = (&Location, Body<'_>)> {
+        let remittances = (self.remittances.iter()).map(|d| (&d.at, Body::Remittance(&d.item)));
+        let deferred = (self.deferred_payments.iter()).map(|d| (&d.at, Body::Deferred(&d.item)));
+        let assessments = (self.assessments.iter()).map(|d| (&d.at, Body::Assessment(&d.item)));
+        remittances.chain(deferred).chain(assessments)
+    }
+}
+
+fn sourced<T>(list: &'static str, items: Vec<T>) -> Vec<Sourced<T>> {
+    (items.into_iter().enumerate())
+        .map(|(index, item)| Sourced {
+            at: Location::Item { list, index },
+            item,
+        })
+        .collect()
 }
 
 /// One reason a batch was refused.
@@ -132,43 +142,36 @@ pub async fn apply(
             Outcome::Unchanged => {}
         }
     }
-    for advice in &batch.remittances {
-        let client_id = advice.item.header().client_id;
+    for (at, body) in batch.documents() {
+        let client_id = body.client_id();
         let Some(person) = records::person_by_client_id(&mut tx, &client_id)
             .await
             .map_err(database)?
         else {
             problems.push(Problem {
-                at: advice.at.clone(),
+                at: at.clone(),
                 reason: format!(
                     "client {client_id} is not in the council's records or in this import. Add a PERSON row for them."
                 ),
             });
             continue;
         };
-        match records::publish_remittance(
-            &mut tx,
-            &person.person_id,
-            &advice.item,
-            &mut new_id,
-            now,
-        )
-        .await
-        {
+        match records::publish(&mut tx, &person.person_id, body, &mut new_id, now).await {
             Ok(Outcome::Added) => summary.documents_added += 1,
             Ok(Outcome::Updated) => summary.documents_corrected += 1,
             Ok(Outcome::Unchanged) => summary.documents_unchanged += 1,
-            Err(error @ RecordError::ReferenceBelongsToAnotherPerson { .. }) => {
-                problems.push(Problem {
-                    at: advice.at.clone(),
-                    reason: error.to_string(),
-                })
-            }
+            Err(
+                error @ (RecordError::ReferenceBelongsToAnotherPerson { .. }
+                | RecordError::ReferenceIsAnotherKind { .. }),
+            ) => problems.push(Problem {
+                at: at.clone(),
+                reason: error.to_string(),
+            }),
             Err(error) => return Err(database(error)),
         }
     }
     for reference in &batch.withdrawn {
-        match records::withdraw_remittance(&mut tx, &reference.item).await {
+        match records::withdraw(&mut tx, &reference.item).await {
             Ok(true) => summary.documents_withdrawn += 1,
             Ok(false) => {}
             Err(error @ RecordError::UnknownReference(_)) => problems.push(Problem {

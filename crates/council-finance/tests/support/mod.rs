@@ -569,7 +569,43 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-/// The demo's records: five people and their advices.
+/// Gives `sub` an approved grant for the (already imported) person with `client_id`; returns the
+/// person's id.
+pub async fn grant(council: &Council, sub: &str, email: &str, client_id: &str) -> String {
+    let mut conn = council.finance.pool().acquire().await.unwrap();
+    let person =
+        council_finance::records::person_by_client_id(&mut conn, &client_id.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    let request = council_api::NewAccessRequest {
+        relationship: cfp_domain::Relationship::LastingPowerOfAttorney,
+        person: council_api::RequestedPerson {
+            given_name: person.given_name.clone(),
+            family_name: person.family_name.clone(),
+            date_of_birth: person.date_of_birth,
+            postcode: person.postcode.clone(),
+            client_id: Some(person.client_id),
+        },
+        evidence: Some("V4KM-9QXT-2PLR".into()),
+    };
+    let requester = council_finance::access::Requester {
+        sub: sub.into(),
+        name: "A Tester".into(),
+        email: email.into(),
+    };
+    let id = format!("req-{client_id}-{sub}");
+    let now = time::OffsetDateTime::now_utc();
+    council_finance::access::create(&mut conn, &id, &requester, &request, now)
+        .await
+        .unwrap();
+    council_finance::access::approve(&mut conn, &id, "staff-test", now)
+        .await
+        .unwrap();
+    person.person_id
+}
+
+/// The demo's records: five people and their documents.
 pub fn demo_records() -> council_api::RemittanceImport {
     council_finance::demo::records()
 }
