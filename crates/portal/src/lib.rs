@@ -17,6 +17,7 @@
 pub mod access;
 pub mod advice;
 pub mod documents;
+pub mod kinds;
 mod errors;
 mod local;
 pub mod people;
