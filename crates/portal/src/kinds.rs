@@ -56,11 +56,13 @@ pub fn deferred_payment_view(statement: &DeferredPaymentStatement) -> DeferredPa
     })
     .collect::<Vec<_>>();
     debug_assert_eq!(
-        balance.iter().fold(Money::ZERO, |sum, step| match step.role {
-            BalanceRole::Start | BalanceRole::Adds => sum + step.figure.amount,
-            BalanceRole::TakesOff => sum - step.figure.amount,
-            BalanceRole::Result => sum,
-        }),
+        balance
+            .iter()
+            .fold(Money::ZERO, |sum, step| match step.role {
+                BalanceRole::Start | BalanceRole::Adds => sum + step.figure.amount,
+                BalanceRole::TakesOff => sum - step.figure.amount,
+                BalanceRole::Result => sum,
+            }),
         statement.amounts().closing_balance,
         "a checked statement adds up"
     );
@@ -320,7 +322,11 @@ mod tests {
         assert_eq!(view.pays_nothing_sentence, None);
         let first = &view.steps[0];
         assert_eq!(
-            (first.label.as_str(), first.description.as_str(), first.effect),
+            (
+                first.label.as_str(),
+                first.description.as_str(),
+                first.effect
+            ),
             ("Income counted", "State Pension", LineEffect::Adds)
         );
         assert_eq!(first.explanation, IncomeCounted.explanation());
@@ -358,19 +364,22 @@ mod tests {
         let s = statement("153000.00", "132257.60");
         let alone = serde_json::to_value(&s).unwrap();
         let kind = DocumentKind::DeferredPaymentStatement;
-        assert_eq!(typed_body::<DeferredPaymentStatement>(kind, &alone), Some(s.clone()));
+        assert_eq!(
+            typed_body::<DeferredPaymentStatement>(kind, &alone),
+            Some(s.clone())
+        );
         let wrapped = serde_json::json!({ "documentId": "d", "deferredPayment": alone });
-        assert_eq!(typed_body::<DeferredPaymentStatement>(kind, &wrapped), Some(s));
+        assert_eq!(
+            typed_body::<DeferredPaymentStatement>(kind, &wrapped),
+            Some(s)
+        );
         // A body that does not add up is not shown.
         let mut broken = serde_json::to_value(statement("153000.00", "132257.60")).unwrap();
         broken["amounts"]["closingBalance"] = serde_json::json!("1.00");
         assert_eq!(typed_body::<DeferredPaymentStatement>(kind, &broken), None);
         let none = serde_json::json!({ "documentId": "d" });
         assert_eq!(
-            typed_body::<FinancialAssessmentResult>(
-                DocumentKind::FinancialAssessmentResult,
-                &none
-            ),
+            typed_body::<FinancialAssessmentResult>(DocumentKind::FinancialAssessmentResult, &none),
             None
         );
     }

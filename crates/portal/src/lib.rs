@@ -17,8 +17,8 @@
 pub mod access;
 pub mod advice;
 pub mod documents;
-pub mod kinds;
 mod errors;
+pub mod kinds;
 mod local;
 pub mod people;
 pub mod prefs;
