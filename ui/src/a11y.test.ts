@@ -257,6 +257,18 @@ describe("axe-core finds no WCAG 2.2 A/AA problems on the documents screens", ()
     expect(await violations()).toEqual([]);
   });
 
+  it("on a Deferred Payment statement", async () => {
+    await show({ screen: "document", personId: "sample-person", documentId: "sample-deferred-1" });
+    expect(document.querySelector("[data-testid=balance]")).not.toBeNull();
+    expect(await violations()).toEqual([]);
+  });
+
+  it("on a financial assessment result", async () => {
+    await show({ screen: "document", personId: "sample-person", documentId: "sample-assessment-1" });
+    expect(document.querySelector("[data-testid=working]")).not.toBeNull();
+    expect(await violations()).toEqual([]);
+  });
+
   it("on Request access, with errors and then sent", async () => {
     await show({ screen: "requestAccess" });
     (document.getElementById("relationship-deputy") as HTMLInputElement).click();

@@ -3,8 +3,11 @@
 
 use std::fmt::Write;
 
-use cfp_core::{AccessRequestView, DocumentListView, DocumentView, PersonView, SyncSummaryView};
-use cfp_domain::{AccessRequestState, Money};
+use cfp_core::{
+    AccessRequestView, AssessmentView, BalanceRole, DeferredPaymentView, DocumentListView,
+    DocumentView, PersonView, SyncSummaryView,
+};
+use cfp_domain::{AccessRequestState, DocumentKind, Money};
 
 fn gbp(money: Money) -> String {
     money.to_display_gbp()
@@ -83,7 +86,7 @@ pub fn documents(list: &DocumentListView) -> String {
     let _ = writeln!(
         out,
         "{:<12} {:<24} {:<25} {:>12}  Id",
-        "Paid on", "Reference", "Period", "Amount"
+        "Date", "Reference", "Period", "Amount"
     );
     for d in &list.documents {
         let period = match (&d.period_from, &d.period_to) {
@@ -117,6 +120,16 @@ pub fn document(view: &DocumentView) -> String {
         "For {} (client ID {})",
         view.person.name, view.person.client_id
     );
+    if let Some(statement) = &view.deferred_payment {
+        deferred_payment(&mut out, statement);
+        contact(&mut out, view);
+        return out;
+    }
+    if let Some(assessment) = &view.assessment {
+        assessment_result(&mut out, assessment);
+        contact(&mut out, view);
+        return out;
+    }
     let Some(advice) = &view.advice else {
         out.push_str(&wrap(&view.kind_meaning, "", WIDTH));
         let _ = writeln!(out, "Dated {}", summary.date);
@@ -185,6 +198,128 @@ pub fn document(view: &DocumentView) -> String {
     out
 }
 
+fn deferred_payment(out: &mut String, statement: &DeferredPaymentView) {
+    let h = &statement.header;
+    let _ = writeln!(out, "Agreement:     {}", h.agreement_reference);
+    let _ = writeln!(out, "Period:        {} to {}", h.period_from, h.period_to);
+    let _ = writeln!(out, "Sent on:       {}", h.issued_on);
+
+    out.push_str("\nHow the balance changed\n");
+    for step in &statement.balance {
+        let sign = match step.role {
+            BalanceRole::Start => "",
+            BalanceRole::Adds => "plus ",
+            BalanceRole::TakesOff => "minus ",
+            BalanceRole::Result => "equals ",
+        };
+        let _ = writeln!(
+            out,
+            "  {:<36} {:>14}",
+            format!("{sign}{}", step.figure.label),
+            gbp(step.figure.amount)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<14} {}",
+        format!("{}:", statement.equity_limit.label),
+        gbp(statement.equity_limit.amount)
+    );
+    let _ = writeln!(
+        out,
+        "{:<14} {}",
+        format!("{}:", statement.headroom.label),
+        gbp(statement.headroom.amount)
+    );
+    let headroom = if statement.past_equity_limit {
+        format!("WARNING: {}", statement.headroom_sentence)
+    } else {
+        statement.headroom_sentence.clone()
+    };
+    out.push_str(&wrap(&headroom, "", WIDTH));
+
+    out.push_str("\nInterest rates\n");
+    for rate in &statement.interest_rates {
+        let _ = writeln!(
+            out,
+            "  From {}: {}% a year",
+            rate.applies_from, rate.percent_a_year
+        );
+    }
+
+    out.push_str("\nWhat each figure means\n");
+    let figures = statement
+        .balance
+        .iter()
+        .map(|step| &step.figure)
+        .chain([&statement.equity_limit, &statement.headroom]);
+    for figure in figures {
+        let _ = writeln!(out, "  - {}: {}", figure.label, gbp(figure.amount));
+        out.push_str(&wrap(&figure.explanation, "      ", WIDTH));
+    }
+}
+
+fn assessment_result(out: &mut String, assessment: &AssessmentView) {
+    let _ = writeln!(
+        out,
+        "Weekly contribution: {} a week, from {}",
+        gbp(assessment.weekly_contribution),
+        assessment.applies_from
+    );
+    let _ = writeln!(out, "Worked out on:       {}", assessment.assessed_on);
+    if let Some(capital) = assessment.capital {
+        let _ = writeln!(out, "Savings counted:     {}", gbp(capital));
+    }
+
+    out.push_str("\nHow it was worked out (a week)\n");
+    for step in &assessment.steps {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>12}",
+            format!("{} ({})", step.description, step.label),
+            gbp(step.weekly_amount)
+        );
+    }
+    if let Some(sentence) = &assessment.pays_nothing_sentence {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>12}",
+            "Adds up to",
+            gbp(assessment.steps_total)
+        );
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>12}",
+            "Weekly contribution",
+            gbp(assessment.weekly_contribution)
+        );
+        out.push_str(&wrap(sentence, "  ", WIDTH));
+    } else {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>12}",
+            "Weekly contribution",
+            gbp(assessment.steps_total)
+        );
+    }
+    if let Some(note) = &assessment.note {
+        out.push('\n');
+        out.push_str(&wrap(&format!("The council says: {note}"), "", WIDTH));
+    }
+
+    out.push_str("\nWhat each step means\n");
+    for step in &assessment.steps {
+        let _ = writeln!(
+            out,
+            "  - {}: {} ({})",
+            step.description,
+            gbp(step.weekly_amount),
+            step.label
+        );
+        out.push_str(&wrap(&step.explanation, "      ", WIDTH));
+    }
+}
+
 fn contact(out: &mut String, view: &DocumentView) {
     let address = view
         .contact_link
@@ -193,7 +328,12 @@ fn contact(out: &mut String, view: &DocumentView) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "\nQuestions about this payment? Email the finance team at {address}\n  ({})",
+        "\nQuestions about this {}? Email the finance team at {address}\n  ({})",
+        match view.summary.kind {
+            DocumentKind::RemittanceAdvice => "payment",
+            DocumentKind::DeferredPaymentStatement => "statement",
+            DocumentKind::FinancialAssessmentResult => "assessment",
+        },
         view.contact_link
     );
 }
@@ -246,5 +386,108 @@ mod tests {
             "  one two\n  three four\n  five six\n"
         );
         assert_eq!(wrap("", "  ", 14), "");
+    }
+
+    fn m(text: &str) -> Money {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_deferred_payment_statement_reads_as_a_sum_with_every_figure_explained() {
+        use cfp_domain::{
+            DeferredAmounts, DeferredItem, DeferredPaymentHeader, DeferredPaymentStatement,
+            InterestRate,
+        };
+        use time::macros::date;
+        let statement = DeferredPaymentStatement::new(
+            DeferredPaymentHeader {
+                reference: "DPS-1".into(),
+                agreement_reference: "DPA-1".into(),
+                client_id: "100318859".parse().unwrap(),
+                client_name: "A B".into(),
+                period_from: date!(2025 - 10 - 01),
+                period_to: date!(2026 - 03 - 31),
+                issued_on: date!(2026 - 04 - 10),
+            },
+            DeferredAmounts {
+                opening_balance: m("12000.00"),
+                care_costs_deferred: m("9000.00"),
+                interest: m("182.40"),
+                interest_rates: vec![InterestRate {
+                    applies_from: date!(2025 - 07 - 01),
+                    percent_a_year: "2.65".parse().unwrap(),
+                }],
+                administration_charges: m("60.00"),
+                payments_received: m("500.00"),
+                closing_balance: m("20742.40"),
+                equity_limit: m("20000.00"),
+                headroom: m("-742.40"),
+            },
+        )
+        .unwrap();
+        let mut out = String::new();
+        deferred_payment(
+            &mut out,
+            &cfp_portal::kinds::deferred_payment_view(&statement),
+        );
+        for expected in [
+            "  plus Care costs deferred",
+            "  minus Payments received",
+            "  equals Closing balance                   £20,742.40",
+            "Headroom:      -£742.40",
+            "WARNING: You owe £742.40 more than your equity limit of £20,000.00.",
+            "  From 2025-07-01: 2.65% a year",
+        ] {
+            assert!(out.contains(expected), "{expected:?} in\n{out}");
+        }
+        for item in DeferredItem::ALL {
+            let first_words: String = item.explanation().chars().take(40).collect();
+            assert!(out.contains(&first_words), "{item:?} explained");
+        }
+    }
+
+    #[test]
+    fn an_assessment_reads_as_its_working_totalling_the_weekly_contribution() {
+        use cfp_domain::{
+            AssessmentStep, AssessmentStepKind, FinancialAssessmentResult, UncheckedResult,
+        };
+        use time::macros::date;
+        let step = |kind, description: &str, amount: &str| AssessmentStep {
+            kind,
+            description: description.into(),
+            weekly_amount: m(amount),
+        };
+        let result = FinancialAssessmentResult::new(UncheckedResult {
+            reference: "FA-1".into(),
+            client_id: "100234567".parse().unwrap(),
+            client_name: "A B".into(),
+            assessed_on: date!(2026 - 02 - 20),
+            applies_from: date!(2026 - 01 - 05),
+            weekly_contribution: m("21.30"),
+            steps: vec![
+                step(AssessmentStepKind::IncomeCounted, "State Pension", "230.25"),
+                step(AssessmentStepKind::HousingCosts, "Council tax", "-15.00"),
+                step(
+                    AssessmentStepKind::MinimumIncomeGuarantee,
+                    "Money to live on",
+                    "-193.95",
+                ),
+            ],
+            capital: None,
+            note: Some("Backdated to January.".into()),
+        })
+        .unwrap();
+        let mut out = String::new();
+        assessment_result(&mut out, &cfp_portal::kinds::assessment_view(&result));
+        for expected in [
+            "Weekly contribution: £21.30 a week, from 2026-01-05",
+            "  Council tax (Housing costs)",
+            "-£15.00",
+            "  Weekly contribution                                £21.30",
+            "The council says: Backdated to January.",
+            &AssessmentStepKind::HousingCosts.explanation()[..40],
+        ] {
+            assert!(out.contains(expected), "{expected:?} in\n{out}");
+        }
     }
 }

@@ -11,8 +11,8 @@
 //!   it must never be logged.
 
 use cfp_domain::{
-    AccessRequestState, Change, DocumentKind, LineExplanation, LineKind, Money, Relationship,
-    RemittanceHeader,
+    AccessRequestState, AssessmentStepKind, Change, ClientId, DeferredItem, DeferredPaymentHeader,
+    DocumentKind, LineEffect, LineExplanation, LineKind, Money, Relationship, RemittanceHeader,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -191,7 +191,8 @@ pub struct DocumentSummaryView {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// The payment date (or the date issued, for other kinds). ISO date.
+    /// The payment date; for a Deferred Payment statement the date issued, for an assessment
+    /// the date the contribution applies from. ISO date.
     #[ts(type = "string")]
     pub date: String,
     #[ts(optional, type = "string")]
@@ -200,7 +201,8 @@ pub struct DocumentSummaryView {
     #[ts(optional, type = "string")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_to: Option<String>,
-    /// For a remittance advice, the amount paid.
+    /// The amount a list shows: for a remittance advice the amount paid, for a Deferred
+    /// Payment statement the closing balance, for an assessment the weekly contribution.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net: Option<Money>,
@@ -266,6 +268,124 @@ pub struct AdviceView {
     pub previous_payment_date: Option<String>,
 }
 
+/// What a figure does in "how the balance changed", read top to bottom:
+/// start + adds + adds + adds - takes off = result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum BalanceRole {
+    /// The balance the sum starts from (the opening balance).
+    Start,
+    /// Added to what is owed.
+    Adds,
+    /// Taken off what is owed.
+    TakesOff,
+    /// What the sum comes to (the closing balance).
+    Result,
+}
+
+/// One figure of a Deferred Payment statement with what it means.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredFigureView {
+    pub item: DeferredItem,
+    /// "Care costs deferred".
+    pub label: String,
+    /// As printed on the statement: zero or more, except a headroom past the equity limit.
+    pub amount: Money,
+    /// Its plain-English meaning, from `cfp-domain`.
+    pub explanation: String,
+}
+
+/// A balance figure and its place in the sum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceStepView {
+    pub role: BalanceRole,
+    pub figure: DeferredFigureView,
+}
+
+/// An interest rate in force during a statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InterestRateView {
+    /// ISO date.
+    #[ts(type = "string")]
+    pub applies_from: String,
+    /// Per cent a year, exact, as the council wrote it ("2.65").
+    pub percent_a_year: String,
+}
+
+/// A Deferred Payment statement, explained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredPaymentView {
+    pub header: DeferredPaymentHeader,
+    /// How the balance changed, in order: opening balance, care costs deferred, interest,
+    /// administration charges, payments received, closing balance. The statement only exists
+    /// if start + adds - takes off = result, so the screen can show the sum with confidence.
+    pub balance: Vec<BalanceStepView>,
+    pub equity_limit: DeferredFigureView,
+    /// The equity limit less the closing balance: negative when past the limit.
+    pub headroom: DeferredFigureView,
+    /// One plain sentence about the headroom.
+    pub headroom_sentence: String,
+    /// True when what is owed is more than the equity limit: the screen shows
+    /// `headroomSentence` as a warning.
+    pub past_equity_limit: bool,
+    /// The rates in force in the period, oldest first.
+    pub interest_rates: Vec<InterestRateView>,
+}
+
+/// One step of the working of a financial assessment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AssessmentStepView {
+    pub kind: AssessmentStepKind,
+    /// "Housing costs".
+    pub label: String,
+    /// The council's words for the step ("State Pension").
+    pub description: String,
+    /// A week's amount: positive when counted in, negative when taken off.
+    pub weekly_amount: Money,
+    /// Whether the step adds to the income that counts or takes off it.
+    pub effect: LineEffect,
+    /// Its plain-English meaning, from `cfp-domain`.
+    pub explanation: String,
+}
+
+/// A financial assessment result, explained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AssessmentView {
+    pub reference: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+    /// The day the council worked it out. ISO date.
+    #[ts(type = "string")]
+    pub assessed_on: String,
+    /// The day the weekly contribution starts (it may be before `assessedOn`). ISO date.
+    #[ts(type = "string")]
+    pub applies_from: String,
+    pub weekly_contribution: Money,
+    /// The working, in the council's order.
+    pub steps: Vec<AssessmentStepView>,
+    /// What the steps add up to. It equals `weeklyContribution`, unless it is less than
+    /// nothing: then the contribution is zero (`paysNothingSentence` says why).
+    pub steps_total: Money,
+    /// Present only when the steps add up to less than nothing.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pays_nothing_sentence: Option<String>,
+    /// The savings and other capital the assessment counted, when it counted any.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capital: Option<Money>,
+    /// The finance team's own words about this result.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// The answer to `document`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -276,7 +396,15 @@ pub struct DocumentView {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice: Option<AdviceView>,
-    /// For kinds the app cannot explain yet: what the document is, in one sentence.
+    /// Present for a Deferred Payment statement.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred_payment: Option<DeferredPaymentView>,
+    /// Present for a financial assessment result.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentView>,
+    /// What the document is, in one sentence (shown when no explained body is present).
     pub kind_meaning: String,
     /// "Contact the finance team about this payment": a `mailto:` with the reference filled in.
     pub contact_link: String,

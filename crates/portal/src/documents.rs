@@ -3,7 +3,7 @@
 //! from the local store, so it works offline.
 
 use cfp_core::{DocumentListView, DocumentQuery, DocumentSummaryView, DocumentView, IpcError};
-use cfp_domain::DocumentKind;
+use cfp_domain::{DeferredItem, DeferredPaymentStatement, DocumentKind, FinancialAssessmentResult};
 use cfp_store::{
     Document, DocumentContent, DocumentFilter, DocumentId, DocumentSummary, PersonId, Store,
     StoredPerson,
@@ -12,6 +12,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use time::Date;
 
 use crate::advice::advice_view;
+use crate::kinds::{assessment_view, deferred_payment_view, typed_body};
 use crate::{errors, Portal};
 
 impl Portal {
@@ -67,7 +68,8 @@ impl Portal {
     }
 
     /// `document`: one document; a remittance advice comes explained, with what changed since
-    /// the payment before it.
+    /// the payment before it; a Deferred Payment statement and an assessment result come
+    /// explained figure by figure.
     pub async fn document(
         &self,
         person_id: &str,
@@ -82,24 +84,34 @@ impl Portal {
             .await
             .map_err(errors::store)?
             .ok_or_else(|| errors::not_found("That document"))?;
-        let advice = match &document.content {
-            DocumentContent::Remittance(advice) => {
+        let mut view = DocumentView {
+            person: self.person_view(&store, &person).await?,
+            contact_link: String::new(),
+            kind_meaning: document.summary.kind.meaning().to_string(),
+            summary: summary_view(&document.summary),
+            advice: None,
+            deferred_payment: None,
+            assessment: None,
+        };
+        match (&document.content, document.summary.kind) {
+            (DocumentContent::Remittance(advice), _) => {
                 let previous = store
                     .previous_remittance(pid, &did)
                     .await
                     .map_err(errors::store)?;
-                Some(advice_view(advice, previous.as_ref().map(|(_, a)| a)))
+                view.advice = Some(advice_view(advice, previous.as_ref().map(|(_, a)| a)));
             }
-            DocumentContent::Other(_) => None,
-        };
-        let summary = summary_view(&document.summary);
-        Ok(DocumentView {
-            person: self.person_view(&store, &person).await?,
-            contact_link: contact_link(&self.profile.contact_email, &summary),
-            kind_meaning: summary.kind.meaning().to_string(),
-            summary,
-            advice,
-        })
+            (DocumentContent::Other(body), kind @ DocumentKind::DeferredPaymentStatement) => {
+                view.deferred_payment = typed_body(kind, body).map(|s| deferred_payment_view(&s));
+            }
+            (DocumentContent::Other(body), kind @ DocumentKind::FinancialAssessmentResult) => {
+                view.assessment = typed_body(kind, body).map(|r| assessment_view(&r));
+            }
+            // The store always reads a remittance back as an advice.
+            (DocumentContent::Other(_), DocumentKind::RemittanceAdvice) => {}
+        }
+        view.contact_link = contact_link(&self.profile.contact_email, &view.summary);
+        Ok(view)
     }
 }
 
@@ -143,8 +155,8 @@ fn search_words(search: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// Whether every word appears in the document's reference, a line's description or note, or
-/// an amount (as "12.50" or "-12.50").
+/// Whether every word appears in the document's reference, a line's (or an assessment step's)
+/// description or note, a statement's agreement reference, or an amount (as "12.50" or "-12.50").
 fn matches_all(document: &Document, words: &[String]) -> bool {
     let mut text = document
         .summary
@@ -165,6 +177,27 @@ fn matches_all(document: &Document, words: &[String]) -> bool {
         }
         text.push(' ');
         text.push_str(&advice.net_amount().to_plain_string());
+    }
+    if let DocumentContent::Other(body) = &document.content {
+        let kind = document.summary.kind;
+        if let Some(statement) = typed_body::<DeferredPaymentStatement>(kind, body) {
+            text.push('\n');
+            text.push_str(&statement.header().agreement_reference.to_lowercase());
+            for item in DeferredItem::ALL {
+                text.push(' ');
+                text.push_str(&statement.amount_of(item).to_plain_string());
+            }
+        }
+        if let Some(result) = typed_body::<FinancialAssessmentResult>(kind, body) {
+            for step in result.steps() {
+                text.push('\n');
+                text.push_str(&step.description.to_lowercase());
+                text.push(' ');
+                text.push_str(&step.weekly_amount.to_plain_string());
+            }
+            text.push(' ');
+            text.push_str(&result.weekly_contribution().to_plain_string());
+        }
     }
     words.iter().all(|w| text.contains(w.as_str()))
 }

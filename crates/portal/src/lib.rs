@@ -18,6 +18,7 @@ pub mod access;
 pub mod advice;
 pub mod documents;
 mod errors;
+pub mod kinds;
 mod local;
 pub mod people;
 pub mod prefs;

@@ -528,3 +528,166 @@ async fn a_pending_sign_in_can_be_cancelled() {
     assert_eq!(error.message, "Sign-in was cancelled.");
     assert_eq!(portal.session().await.state, SessionState::SignedOut);
 }
+
+/// A Deferred Payment statement past its equity limit and a backdated assessment result, for
+/// Margaret Okafor (a demo client Ruth acts for).
+fn statement_and_assessment() -> council_api::RemittanceImport {
+    use cfp_domain::{
+        AssessmentStep, AssessmentStepKind, DeferredAmounts, DeferredPaymentHeader,
+        DeferredPaymentStatement, FinancialAssessmentResult, InterestRate, Money, UncheckedResult,
+    };
+    use time::macros::date;
+    let m = |s: &str| s.parse::<Money>().unwrap();
+    let client_id: cfp_domain::ClientId = "100234567".parse().unwrap();
+    let statement = DeferredPaymentStatement::new(
+        DeferredPaymentHeader {
+            reference: "DPS-JOURNEY-1".into(),
+            agreement_reference: "DPA-JOURNEY".into(),
+            client_id,
+            client_name: "Margaret Okafor".into(),
+            period_from: date!(2025 - 10 - 01),
+            period_to: date!(2026 - 03 - 31),
+            issued_on: date!(2026 - 04 - 10),
+        },
+        DeferredAmounts {
+            opening_balance: m("12000.00"),
+            care_costs_deferred: m("9000.00"),
+            interest: m("182.40"),
+            interest_rates: vec![
+                InterestRate {
+                    applies_from: date!(2025 - 07 - 01),
+                    percent_a_year: "2.65".parse().unwrap(),
+                },
+                InterestRate {
+                    applies_from: date!(2026 - 01 - 01),
+                    percent_a_year: "2.40".parse().unwrap(),
+                },
+            ],
+            administration_charges: m("60.00"),
+            payments_received: m("500.00"),
+            closing_balance: m("20742.40"),
+            equity_limit: m("20000.00"),
+            headroom: m("-742.40"),
+        },
+    )
+    .unwrap();
+    let step = |kind, description: &str, amount: &str| AssessmentStep {
+        kind,
+        description: description.into(),
+        weekly_amount: m(amount),
+    };
+    let assessment = FinancialAssessmentResult::new(UncheckedResult {
+        reference: "FA-JOURNEY-1".into(),
+        client_id,
+        client_name: "Margaret Okafor".into(),
+        assessed_on: date!(2026 - 02 - 20),
+        applies_from: date!(2026 - 01 - 05),
+        weekly_contribution: m("21.30"),
+        steps: vec![
+            step(AssessmentStepKind::IncomeCounted, "State Pension", "230.25"),
+            step(AssessmentStepKind::HousingCosts, "Council tax", "-15.00"),
+            step(
+                AssessmentStepKind::MinimumIncomeGuarantee,
+                "Money to live on",
+                "-193.95",
+            ),
+        ],
+        capital: None,
+        note: Some("This replaces the result of last year.".into()),
+    })
+    .unwrap();
+    council_api::RemittanceImport {
+        deferred_payment_statements: vec![statement],
+        assessments: vec![assessment],
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_representative_reads_a_deferred_payment_statement_and_an_assessment_explained() {
+    let council = start_council_with(statement_and_assessment()).await;
+    let data = tempfile::tempdir().unwrap();
+    let secrets = SharedSecrets::default();
+    let browser = TestBrowser::new(RUTH);
+    let portal = portal(council.profile(""), data.path(), &secrets, &browser, None)
+        .await
+        .unwrap();
+    portal.sign_in().await.unwrap();
+    let synced = portal.sync_now(&no_progress).await.unwrap();
+    assert!(synced.problems.is_empty(), "{:?}", synced.problems);
+    let people = portal.people().await.unwrap();
+    let margaret = people.iter().find(|p| p.name == "Margaret Okafor").unwrap();
+
+    // Listed with their reference, the date a list sorts by, and the amount a list shows.
+    let find = |kind| DocumentQuery {
+        kind: Some(kind),
+        search: Some("journey".into()),
+        ..Default::default()
+    };
+    let statements = portal
+        .documents(
+            &margaret.person_id,
+            &find(DocumentKind::DeferredPaymentStatement),
+        )
+        .await
+        .unwrap();
+    let [statement] = statements.documents.as_slice() else {
+        panic!("one statement: {:?}", statements.documents)
+    };
+    assert_eq!(statement.reference.as_deref(), Some("DPS-JOURNEY-1"));
+    assert_eq!(statement.date, "2026-04-10");
+    assert_eq!(statement.net, Some("20742.40".parse().unwrap()));
+    assert_eq!(statement.kind_label, "Deferred Payment statement");
+    let assessments = portal
+        .documents(
+            &margaret.person_id,
+            &find(DocumentKind::FinancialAssessmentResult),
+        )
+        .await
+        .unwrap();
+    let [assessment] = assessments.documents.as_slice() else {
+        panic!("one assessment: {:?}", assessments.documents)
+    };
+    assert_eq!(assessment.date, "2026-01-05", "listed from when it applies");
+    assert_eq!(assessment.net, Some("21.30".parse().unwrap()));
+
+    // The statement, explained: past its equity limit, so the headroom is a warning.
+    let view = portal
+        .document(&margaret.person_id, &statement.document_id)
+        .await
+        .unwrap();
+    assert!(view.advice.is_none() && view.assessment.is_none());
+    let deferred = view.deferred_payment.expect("the statement explained");
+    assert_eq!(deferred.balance.len(), 6);
+    assert_eq!(
+        deferred.balance.last().unwrap().figure.amount,
+        "20742.40".parse().unwrap()
+    );
+    assert!(deferred.past_equity_limit);
+    assert!(deferred
+        .headroom_sentence
+        .starts_with("You owe £742.40 more than your equity limit of £20,000.00."));
+    assert_eq!(deferred.interest_rates.len(), 2);
+    assert!(view.contact_link.contains("DPS-JOURNEY-1"));
+
+    // The assessment, explained: its steps add up to the weekly contribution.
+    let view = portal
+        .document(&margaret.person_id, &assessment.document_id)
+        .await
+        .unwrap();
+    let result = view.assessment.expect("the assessment explained");
+    assert_eq!(result.steps.len(), 3);
+    assert_eq!(result.steps_total, result.weekly_contribution);
+    assert_eq!(
+        result.steps[0].explanation,
+        cfp_domain::AssessmentStepKind::IncomeCounted.explanation()
+    );
+    assert_eq!(
+        result.note.as_deref(),
+        Some("This replaces the result of last year.")
+    );
+    assert_eq!(
+        (result.assessed_on.as_str(), result.applies_from.as_str()),
+        ("2026-02-20", "2026-01-05")
+    );
+}

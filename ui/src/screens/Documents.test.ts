@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DocumentQuery } from "../lib/bindings/DocumentQuery";
 import { router } from "../lib/router.svelte";
 import { recentTaxYears, taxYearRange, today } from "../lib/dates";
-import { SAMPLE_PEOPLE, sampleDocumentList } from "../lib/preview/documents";
+import { SAMPLE_PEOPLE, sampleDocument, sampleDocumentList } from "../lib/preview/documents";
 import { getByText, mainHeading, normalisedText, removeFakeShell, settle } from "../test/support";
 import { choose, hideScreen, lastArgs, recordingShell, showScreen, type } from "../test/screens";
 
@@ -38,19 +38,47 @@ describe("the documents list", () => {
     expect(normalisedText(mainHeading())).toBe("Sample Person Documents");
     expect(count()).toBe("Showing 9 of 9 documents");
     const headers = [...document.querySelectorAll("thead th")].map((th) => normalisedText(th));
-    expect(headers).toEqual(["Date paid", "Period", "Reference", "Amount paid", "Type"]);
+    expect(headers).toEqual(["Date", "Period", "Reference", "Amount", "Type"]);
     const first = document.querySelector("tbody tr")!;
     expect([...first.querySelectorAll("td")].map((td) => normalisedText(td))).toEqual([
       "3 November 2025: Direct Payment remittance advice, reference SAMPLE-DP-0012",
       "6 October 2025 to 2 November 2025",
       "SAMPLE-DP-0012",
-      "£612.50",
+      "£612.50 paid",
       "Direct Payment remittance advice",
     ]);
 
     first.querySelector("a")!.click();
     await settle();
     expect(router.current).toEqual({ screen: "document", personId: "sample-person", documentId: "sample-advice-12" });
+  });
+
+  it("shows a Deferred Payment statement and an assessment result with their amount and type", async () => {
+    const list = sampleDocumentList("sample-person", {})!;
+    const others = ["sample-deferred-1", "sample-assessment-1"].map((id) => sampleDocument(id)!.summary);
+    recordingShell({
+      documents: () => ({ ...list, documents: [...others, ...list.documents], total: list.total + 2 }),
+      people: () => SAMPLE_PEOPLE,
+    });
+    await showScreen(ROUTE);
+
+    const rows = [...document.querySelectorAll("tbody tr")].slice(0, 2);
+    expect(rows.map((row) => [...row.querySelectorAll("td")].map((td) => normalisedText(td)))).toEqual([
+      [
+        "10 April 2026: Deferred Payment statement, reference SAMPLE-DPS-0042",
+        "1 October 2025 to 31 March 2026",
+        "SAMPLE-DPS-0042",
+        "£20,742.40 owed",
+        "Deferred Payment statement",
+      ],
+      [
+        "8 December 2025: Financial assessment result, reference SAMPLE-FA-0007",
+        "Not given",
+        "SAMPLE-FA-0007",
+        "£18.55 a week",
+        "Financial assessment result",
+      ],
+    ]);
   });
 
   it("sends the search words and the kind", async () => {

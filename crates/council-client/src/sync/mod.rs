@@ -482,8 +482,9 @@ fn person_access(grant: &PersonGrant) -> PersonAccess {
     }
 }
 
-/// The store's form of one change. A remittance is kept only if it is an advice for this
-/// person; other kinds are kept as the council sent them, listed under their publication date.
+/// The store's form of one change. A document is kept only if it carries the checked body its
+/// kind names (an advice, a Deferred Payment statement or an assessment result) for this person;
+/// the body is kept, with its reference, date and amount as the summary lists show them.
 fn store_change(
     change: DocumentChange,
     client_id: &ClientId,
@@ -513,41 +514,51 @@ fn store_change(
             }
             StoredDocument::remittance(id, document.version, advice)
         }
-        kind => {
-            // Typed bodies name their client (one for someone else is refused, as advices are)
-            // and give the list its reference, date and period.
-            let (named, reference, date, period) =
-                match (&document.deferred_payment, &document.assessment) {
-                    (Some(s), _) => {
-                        let h = s.header();
-                        (
-                            Some(h.client_id),
-                            Some(h.reference.clone()),
-                            h.issued_on,
-                            Some((h.period_from, h.period_to)),
-                        )
-                    }
-                    (None, Some(a)) => (
-                        Some(a.client_id()),
-                        Some(a.reference().to_owned()),
-                        a.assessed_on(),
-                        None,
-                    ),
-                    (None, None) => (None, None, document.published_at.date(), None),
-                };
-            if named.is_some_and(|named| named != *client_id) {
+        DocumentKind::DeferredPaymentStatement => {
+            let statement = document
+                .deferred_payment
+                .as_ref()
+                .ok_or_else(|| refused(DocumentFault::MissingAdvice))?;
+            let header = statement.header();
+            if header.client_id != *client_id {
                 return Err(refused(DocumentFault::OtherPerson));
             }
             let body =
-                serde_json::to_value(&document).map_err(|_| refused(DocumentFault::Unreadable))?;
+                serde_json::to_value(statement).map_err(|_| refused(DocumentFault::Unreadable))?;
+            // Listed under the day the council issued it: the statement is news on that day,
+            // and its period is kept as the period.
             StoredDocument::other(
                 id,
-                kind,
+                DocumentKind::DeferredPaymentStatement,
                 document.version,
-                reference,
-                date,
-                period,
+                Some(header.reference.clone()),
+                header.issued_on,
+                Some((header.period_from, header.period_to)),
+                Some(statement.amounts().closing_balance),
+                body,
+            )
+        }
+        DocumentKind::FinancialAssessmentResult => {
+            let result = document
+                .assessment
+                .as_ref()
+                .ok_or_else(|| refused(DocumentFault::MissingAdvice))?;
+            if result.client_id() != *client_id {
+                return Err(refused(DocumentFault::OtherPerson));
+            }
+            let body =
+                serde_json::to_value(result).map_err(|_| refused(DocumentFault::Unreadable))?;
+            // Listed under the day the contribution starts, not the day it was worked out: a
+            // list sorted by date then reads as "what I paid from when", and a backdated result
+            // sits with the payments it changed (the screen still shows both dates).
+            StoredDocument::other(
+                id,
+                DocumentKind::FinancialAssessmentResult,
+                document.version,
+                Some(result.reference().to_string()),
+                result.applies_from(),
                 None,
+                Some(result.weekly_contribution()),
                 body,
             )
         }
@@ -697,36 +708,6 @@ mod tests {
             fault(upsert(DocumentKind::RemittanceAdvice, 0, Some("100234567"))),
             DocumentFault::Unreadable
         );
-        // Other kinds are kept as sent, under their publication date.
-        let other = store_change(
-            upsert(DocumentKind::FinancialAssessmentResult, 1, None),
-            &person,
-        )
-        .unwrap();
-        assert!(matches!(other, StoreChange::Upsert(d)
-            if d.kind() == DocumentKind::FinancialAssessmentResult));
-        let assessment_for = |client_id: &str| {
-            let mut change = upsert(DocumentKind::FinancialAssessmentResult, 1, None);
-            let DocumentChange::Upsert { document } = &mut change else {
-                unreachable!()
-            };
-            document.assessment = Some(
-                serde_json::from_value(serde_json::json!({
-                    "reference": "FA-1", "clientId": client_id, "clientName": "A B",
-                    "assessedOn": "2026-02-09", "appliesFrom": "2026-03-01",
-                    "weeklyContribution": "20.00",
-                    "steps": [{"kind": "incomeCounted", "description": "State Pension",
-                               "weeklyAmount": "20.00"}]
-                }))
-                .unwrap(),
-            );
-            change
-        };
-        assert!(store_change(assessment_for("100234567"), &person).is_ok());
-        assert_eq!(
-            fault(assessment_for("100999999")),
-            DocumentFault::OtherPerson
-        );
         assert_eq!(
             store_change(
                 DocumentChange::Remove {
@@ -736,6 +717,159 @@ mod tests {
             )
             .unwrap(),
             StoreChange::Remove(DocumentId("d-9".into()))
+        );
+    }
+
+    fn statement_for(client_id: &str) -> cfp_domain::DeferredPaymentStatement {
+        use cfp_domain::{DeferredAmounts, DeferredPaymentHeader, InterestRate, Money};
+        use time::macros::date;
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        cfp_domain::DeferredPaymentStatement::new(
+            DeferredPaymentHeader {
+                reference: "DPS-7".into(),
+                agreement_reference: "DPA-7".into(),
+                client_id: client_id.parse().unwrap(),
+                client_name: "A B".into(),
+                period_from: date!(2025 - 10 - 01),
+                period_to: date!(2026 - 03 - 31),
+                issued_on: date!(2026 - 04 - 10),
+            },
+            DeferredAmounts {
+                opening_balance: m("1000.00"),
+                care_costs_deferred: m("500.00"),
+                interest: m("10.01"),
+                interest_rates: vec![InterestRate {
+                    applies_from: date!(2025 - 07 - 01),
+                    percent_a_year: "2.65".parse().unwrap(),
+                }],
+                administration_charges: m("0.00"),
+                payments_received: m("100.00"),
+                closing_balance: m("1410.01"),
+                equity_limit: m("2000.00"),
+                headroom: m("589.99"),
+            },
+        )
+        .unwrap()
+    }
+
+    fn assessment_for(client_id: &str) -> cfp_domain::FinancialAssessmentResult {
+        use cfp_domain::{AssessmentStep, AssessmentStepKind, UncheckedResult};
+        use time::macros::date;
+        let step = |kind, amount: &str| AssessmentStep {
+            kind,
+            description: "Step".into(),
+            weekly_amount: amount.parse().unwrap(),
+        };
+        cfp_domain::FinancialAssessmentResult::new(UncheckedResult {
+            reference: "FA-7".into(),
+            client_id: client_id.parse().unwrap(),
+            client_name: "A B".into(),
+            assessed_on: date!(2026 - 02 - 20),
+            applies_from: date!(2026 - 01 - 05),
+            weekly_contribution: "20.10".parse().unwrap(),
+            steps: vec![
+                step(AssessmentStepKind::IncomeCounted, "250.10"),
+                step(AssessmentStepKind::MinimumIncomeGuarantee, "-230.00"),
+            ],
+            capital: None,
+            note: None,
+        })
+        .unwrap()
+    }
+
+    /// A document of `kind` carrying `body` (a client id) as the body `body_kind` names.
+    fn typed(kind: DocumentKind, body_kind: DocumentKind, client: Option<&str>) -> DocumentChange {
+        let DocumentChange::Upsert { mut document } = upsert(kind, 3, None) else {
+            unreachable!()
+        };
+        match body_kind {
+            DocumentKind::RemittanceAdvice => document.remittance = client.map(advice_for),
+            DocumentKind::DeferredPaymentStatement => {
+                document.deferred_payment = client.map(statement_for)
+            }
+            DocumentKind::FinancialAssessmentResult => {
+                document.assessment = client.map(assessment_for)
+            }
+        }
+        DocumentChange::Upsert { document }
+    }
+
+    fn kept(change: DocumentChange, person: &ClientId) -> cfp_store::StoredDocument {
+        match store_change(change, person) {
+            Ok(StoreChange::Upsert(doc)) => doc,
+            other => panic!("expected an upsert, got {other:?}"),
+        }
+    }
+
+    fn refusal(change: DocumentChange, person: &ClientId) -> DocumentFault {
+        match store_change(change, person) {
+            Err(PersonSyncError::DocumentRefused { document_id, fault }) => {
+                assert_eq!(document_id.as_deref(), Some("d-1"));
+                fault
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_deferred_payment_statement_is_kept_with_its_reference_issue_date_and_closing_balance() {
+        let person: ClientId = "100234567".parse().unwrap();
+        let kind = DocumentKind::DeferredPaymentStatement;
+        let doc = kept(typed(kind, kind, Some("100234567")), &person);
+        use time::macros::date;
+        // Listed by reference, issue date, period and closing balance; the statement itself
+        // is the body, so it reads back typed and checked.
+        let statement = statement_for("100234567");
+        let expected = cfp_store::StoredDocument::other(
+            DocumentId("d-1".into()),
+            kind,
+            3,
+            Some("DPS-7".into()),
+            date!(2026 - 04 - 10),
+            Some((date!(2025 - 10 - 01), date!(2026 - 03 - 31))),
+            Some("1410.01".parse().unwrap()),
+            serde_json::to_value(&statement).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(doc, expected);
+
+        assert_eq!(
+            refusal(typed(kind, kind, Some("100999999")), &person),
+            DocumentFault::OtherPerson
+        );
+        assert_eq!(
+            refusal(typed(kind, kind, None), &person),
+            DocumentFault::MissingAdvice
+        );
+    }
+
+    #[test]
+    fn an_assessment_result_is_kept_under_the_day_it_applies_from_with_its_weekly_amount() {
+        let person: ClientId = "100234567".parse().unwrap();
+        let kind = DocumentKind::FinancialAssessmentResult;
+        let doc = kept(typed(kind, kind, Some("100234567")), &person);
+        // Backdated: it applies from before the day it was worked out, and is listed there,
+        // with the weekly contribution as its amount.
+        let expected = cfp_store::StoredDocument::other(
+            DocumentId("d-1".into()),
+            kind,
+            3,
+            Some("FA-7".into()),
+            time::macros::date!(2026 - 01 - 05),
+            None,
+            Some("20.10".parse().unwrap()),
+            serde_json::to_value(assessment_for("100234567")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(doc, expected);
+
+        assert_eq!(
+            refusal(typed(kind, kind, Some("100999999")), &person),
+            DocumentFault::OtherPerson
+        );
+        assert_eq!(
+            refusal(typed(kind, kind, None), &person),
+            DocumentFault::MissingAdvice
         );
     }
 

@@ -19,9 +19,10 @@ pub struct SyncProgress {
 pub enum DocumentFault {
     /// It could not be read (for example an advice whose lines do not add up to its total).
     Unreadable,
-    /// It says it is a remittance advice but carries none.
+    /// It names its kind (advice, Deferred Payment statement, assessment result) but carries no
+    /// body of that kind.
     MissingAdvice,
-    /// The advice is for a different client than the person it was listed under.
+    /// The document is for a different client than the person it was listed under.
     OtherPerson,
 }
 

@@ -54,6 +54,12 @@ pub async fn free_port() -> u16 {
 
 /// `council-service demo`, in-process, on a free port with its data in a temporary folder.
 pub async fn start_council() -> Council {
+    start_council_with(council_api::RemittanceImport::default()).await
+}
+
+/// [`start_council`], with `extra` records published on top of the demo data (as the finance
+/// system's push would).
+pub async fn start_council_with(extra: council_api::RemittanceImport) -> Council {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port().await;
     let config = council_service::demo::demo_config(port, dir.path(), None);
@@ -69,6 +75,21 @@ pub async fn start_council() -> Council {
     council_finance::demo::seed(&service.finance, &service.identity)
         .await
         .unwrap();
+    if extra != council_api::RemittanceImport::default() {
+        let mut next = 0u32;
+        council_finance::import::apply(
+            service.finance.pool(),
+            "The test's records",
+            &council_finance::import::Batch::from_push(extra),
+            move || {
+                next += 1;
+                format!("test-record-{next}")
+            },
+            service.finance.now(),
+        )
+        .await
+        .unwrap();
+    }
     let (bound, server) = service.bind(service.config.listen).await.unwrap();
     let server = tokio::spawn(async move {
         let _ = server.await;

@@ -11,10 +11,12 @@ export type DocumentSummaryView = { documentId: string, kind: DocumentKind,
  */
 kindLabel: string, reference?: string, 
 /**
- * The payment date (or the date issued, for other kinds). ISO date.
+ * The payment date; for a Deferred Payment statement the date issued, for an assessment
+ * the date the contribution applies from. ISO date.
  */
 date: string, periodFrom?: string, periodTo?: string, 
 /**
- * For a remittance advice, the amount paid.
+ * The amount a list shows: for a remittance advice the amount paid, for a Deferred
+ * Payment statement the closing balance, for an assessment the weekly contribution.
  */
 net?: Money, };

@@ -7,11 +7,19 @@ import type { AccessRequestForm } from "../bindings/AccessRequestForm";
 import type { AccessRequestOutcome } from "../bindings/AccessRequestOutcome";
 import type { AccessRequestView } from "../bindings/AccessRequestView";
 import type { AdviceView } from "../bindings/AdviceView";
+import type { AssessmentStepKind } from "../bindings/AssessmentStepKind";
+import type { AssessmentStepView } from "../bindings/AssessmentStepView";
+import type { AssessmentView } from "../bindings/AssessmentView";
+import type { BalanceRole } from "../bindings/BalanceRole";
+import type { BalanceStepView } from "../bindings/BalanceStepView";
+import type { DeferredItem } from "../bindings/DeferredItem";
+import type { DeferredPaymentView } from "../bindings/DeferredPaymentView";
 import type { DocumentListView } from "../bindings/DocumentListView";
 import type { DocumentQuery } from "../bindings/DocumentQuery";
 import type { DocumentSummaryView } from "../bindings/DocumentSummaryView";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { FieldError } from "../bindings/FieldError";
+import type { LineEffect } from "../bindings/LineEffect";
 import type { PersonView } from "../bindings/PersonView";
 import type { RelationshipView } from "../bindings/RelationshipView";
 import type { StatementPreview } from "../bindings/StatementPreview";
@@ -257,7 +265,124 @@ function plainAdvice(doc: DocumentSummaryView, previous: DocumentSummaryView | u
   return plain;
 }
 
+/** A Deferred Payment statement, as the app explains it (not in the sample list). */
+export const SAMPLE_DEFERRED: DeferredPaymentView = {
+  header: {
+    reference: "SAMPLE-DPS-0042",
+    agreementReference: "SAMPLE-DPA-0042",
+    clientId: "100000001",
+    clientName: "Sample Person",
+    periodFrom: "2025-10-01",
+    periodTo: "2026-03-31",
+    issuedOn: "2026-04-10",
+  },
+  balance: [
+    figure("start", "openingBalance", "Opening balance", "12000.00", "This is what you owed the council when this statement started."),
+    figure("adds", "careCostsDeferred", "Care costs deferred", "9000.00", "This is the cost of your care that the council paid for you in these months, to be paid back later."),
+    figure("adds", "interest", "Interest", "182.40", "This is the interest added to what you owe, worked out every day at the rate shown."),
+    figure("adds", "administrationCharges", "Administration charges", "60.00", "This is what the council charges for setting up and running your agreement."),
+    figure("takesOff", "paymentsReceived", "Payments received", "500.00", "This is the money you or your family paid back in these months, taken off what you owe."),
+    figure("result", "closingBalance", "Closing balance", "20742.40", "This is what you owed the council when this statement ended."),
+  ],
+  equityLimit: {
+    item: "equityLimit",
+    label: "Equity limit",
+    amount: "153000.00",
+    explanation: "This is the most you can owe, based on the value of your home less a safe margin.",
+  },
+  headroom: {
+    item: "headroom",
+    label: "Headroom",
+    amount: "132257.60",
+    explanation: "This is how much more you can owe before you reach the equity limit.",
+  },
+  headroomSentence: "You can owe £132,257.60 more before you reach your equity limit of £153,000.00.",
+  pastEquityLimit: false,
+  interestRates: [
+    { appliesFrom: "2025-07-01", percentAYear: "2.65" },
+    { appliesFrom: "2026-01-01", percentAYear: "2.40" },
+  ],
+};
+
+function figure(
+  role: BalanceRole,
+  item: DeferredItem,
+  label: string,
+  amount: string,
+  explanation: string,
+): BalanceStepView {
+  return { role, figure: { item, label, amount, explanation } };
+}
+
+/** A financial assessment result, as the app explains it (not in the sample list). */
+export const SAMPLE_ASSESSMENT: AssessmentView = {
+  reference: "SAMPLE-FA-0007",
+  clientId: "100000001",
+  clientName: "Sample Person",
+  assessedOn: "2025-11-25",
+  appliesFrom: "2025-12-08",
+  weeklyContribution: "18.55",
+  steps: [
+    step("incomeCounted", "Income counted", "State Pension", "221.20", "adds", "This is money you get each week, like a pension or benefit, that counts towards your contribution."),
+    step("incomeCounted", "Income counted", "Pension Credit", "108.55", "adds", "This is money you get each week, like a pension or benefit, that counts towards your contribution."),
+    step("tariffIncome", "Income counted from savings", "Savings over £14,250", "7.00", "adds", "Because your savings are over the lower limit, we count £1 a week for every £250 over it."),
+    step("disregard", "Income left out", "Savings Credit", "-35.90", "takesOff", "This is money you get that the rules say we must leave out, so it is taken off."),
+    step("housingCosts", "Housing costs", "Council tax", "-15.00", "takesOff", "This is what you pay each week for your home, like rent or council tax, so it is taken off."),
+    step("disabilityRelatedExpenditure", "Disability-related costs", "Extra heating and laundry", "-38.60", "takesOff", "These are the extra costs you have because of a disability or illness, so they are taken off."),
+    step("minimumIncomeGuarantee", "Money you keep to live on", "Minimum Income Guarantee", "-228.70", "takesOff", "This is the money the law says you must keep each week to live on, so it is taken off."),
+  ],
+  stepsTotal: "18.55",
+  capital: "16000.00",
+  note: "We used your pension letter from April.",
+};
+
+function step(
+  kind: AssessmentStepKind,
+  label: string,
+  description: string,
+  weeklyAmount: string,
+  effect: LineEffect,
+  explanation: string,
+): AssessmentStepView {
+  return { kind, label, description, weeklyAmount, effect, explanation };
+}
+
+const OTHER_KINDS: Record<string, DocumentView> = {
+  "sample-deferred-1": {
+    person: SAMPLE_PERSON,
+    summary: {
+      documentId: "sample-deferred-1",
+      kind: "deferredPaymentStatement",
+      kindLabel: "Deferred Payment statement",
+      reference: SAMPLE_DEFERRED.header.reference,
+      date: SAMPLE_DEFERRED.header.issuedOn,
+      periodFrom: SAMPLE_DEFERRED.header.periodFrom,
+      periodTo: SAMPLE_DEFERRED.header.periodTo,
+      net: "20742.40",
+    },
+    deferredPayment: SAMPLE_DEFERRED,
+    kindMeaning: "How much you owe the council under your deferred payment agreement.",
+    contactLink: "mailto:finance@example.org?subject=About%20deferred%20payment%20statement%20SAMPLE-DPS-0042",
+  },
+  "sample-assessment-1": {
+    person: SAMPLE_PERSON,
+    summary: {
+      documentId: "sample-assessment-1",
+      kind: "financialAssessmentResult",
+      kindLabel: "Financial assessment result",
+      reference: SAMPLE_ASSESSMENT.reference,
+      date: SAMPLE_ASSESSMENT.appliesFrom,
+      net: SAMPLE_ASSESSMENT.weeklyContribution,
+    },
+    assessment: SAMPLE_ASSESSMENT,
+    kindMeaning: "How much you pay towards your care each week, and how it was worked out.",
+    contactLink: "mailto:finance@example.org?subject=About%20financial%20assessment%20result%20SAMPLE-FA-0007",
+  },
+};
+
 export function sampleDocument(documentId: string): DocumentView | null {
+  const other = OTHER_KINDS[documentId];
+  if (other) return structuredClone(other);
   const index = SAMPLE_DOCUMENTS.findIndex((doc) => doc.documentId === documentId);
   const doc = SAMPLE_DOCUMENTS[index];
   if (!doc) return null;
