@@ -785,10 +785,10 @@ mod tests {
         match body_kind {
             DocumentKind::RemittanceAdvice => document.remittance = client.map(advice_for),
             DocumentKind::DeferredPaymentStatement => {
-                document.deferred_payment = client.map(statement_for)
+                document.deferred_payment = client.map(statement_for).map(Box::new)
             }
             DocumentKind::FinancialAssessmentResult => {
-                document.assessment = client.map(assessment_for)
+                document.assessment = client.map(assessment_for).map(Box::new)
             }
         }
         DocumentChange::Upsert { document }
