@@ -353,10 +353,17 @@ async fn first_sync_gets_every_document_and_a_resync_gets_nothing_new() {
             .unwrap();
         let advice = match document.content {
             DocumentContent::Remittance(advice) => advice,
-            // Other kinds are kept as the JSON the council sent, body and all.
+            // Other kinds are kept as their typed body, listed with its reference and amount.
             DocumentContent::Other(json) => {
-                assert_eq!(json["kind"], "financialAssessmentResult");
-                assert_eq!(json["assessment"]["clientId"], "100234567");
+                assert_eq!(
+                    summary.kind,
+                    cfp_domain::DocumentKind::FinancialAssessmentResult
+                );
+                let result: cfp_domain::FinancialAssessmentResult =
+                    serde_json::from_value(json).unwrap();
+                assert_eq!(result.client_id(), margaret.client_id);
+                assert_eq!(summary.reference.as_deref(), Some(result.reference()));
+                assert_eq!(summary.net, Some(result.weekly_contribution()));
                 continue;
             }
         };
