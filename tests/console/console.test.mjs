@@ -5,185 +5,46 @@
 // holds two requests: the demo's own pending one is approved, the new one rejected with a reason.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
-import { formatViolations, runAxe } from '../e2e/harness/axe.mjs';
-import { walkTabOrder } from '../e2e/harness/keyboard.mjs';
-import { repoRoot } from '../e2e/harness/paths.mjs';
-import { httpProbe, startLoopbackHelper } from '../e2e/harness/processes.mjs';
-import { driverIsReady, WebDriverSession } from '../e2e/harness/webdriver.mjs';
+import { runAxe } from '../e2e/harness/axe.mjs';
+import {
+  auditPage as auditBrowserPage,
+  CLIENT_ID,
+  outbox as outboxIn,
+  REDIRECT_URI,
+  startBrowser,
+  startDemoService,
+} from './support.mjs';
 
 const ADMIN = { email: 'admin@council.example', password: 'demo admin thistle beacon' };
 const CITIZEN = { email: 'sam.patel@example.org', password: 'demo lantern meadow copper' };
-const CLIENT_ID = 'client-finance-portal-desktop';
-// Nothing listens on the discard port: the browser stops at the redirect and we read the URL.
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-
-const KEYS = { Tab: '\uE004', Enter: '\uE007', Space: ' ', ArrowDown: '\uE015' };
-
-function serviceBinary() {
-  if (process.env.CFP_COUNCIL_SERVICE) return resolve(process.env.CFP_COUNCIL_SERVICE);
-  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'cfp-target');
-  return join(resolve(repoRoot, target), 'debug', 'council-service');
-}
-
-/** The browser as a keyboard user drives it, with what the harness's Tab walk needs. */
-class Browser {
-  /** @param {WebDriverSession} session */
-  constructor(session) {
-    this.session = session;
-  }
-
-  /** @param {keyof typeof KEYS} key */
-  async pressKey(key) {
-    const value = KEYS[key];
-    await this.session.performActions([
-      { type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] },
-    ]);
-  }
-
-  /** Types text into whatever has focus, one key at a time. */
-  async type(text) {
-    const actions = [...text].flatMap((value) => [
-      { type: 'keyDown', value },
-      { type: 'keyUp', value },
-    ]);
-    await this.session.performActions([{ type: 'key', id: 'keyboard', actions }]);
-  }
-
-  activeElement() {
-    return this.session.activeElement();
-  }
-
-  /** @param {string} script @param {...unknown} args */
-  executeScript(script, ...args) {
-    return this.session.execute(script, args);
-  }
-
-  describe(element) {
-    return this.executeScript(
-      `const e = arguments[0];
-       const text = (e.innerText || e.value || '').trim().slice(0, 60);
-       return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (text ? ' "' + text + '"' : '');`,
-      element,
-    );
-  }
-
-  async open(url) {
-    await this.session.command('POST', '/url', { url });
-  }
-
-  async url() {
-    return this.session.command('GET', '/url');
-  }
-
-  async text() {
-    return this.executeScript('return document.body.innerText;');
-  }
-
-  /**
-   * Press Tab (from the top of the page) until the focused element matches `css` and, if given,
-   * contains `text`. Fails if it is never reached: then a keyboard user could not reach it either.
-   */
-  async tabTo(css, text = '') {
-    await this.executeScript('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);');
-    for (let stop = 0; stop < 60; stop += 1) {
-      await this.pressKey('Tab');
-      const reached = await this.executeScript(
-        `const e = document.activeElement;
-         return !!e && e.matches(arguments[0]) && (e.innerText || e.value || e.labels?.[0]?.innerText || '').includes(arguments[1]);`,
-        css,
-        text,
-      );
-      if (reached) return;
-    }
-    assert.fail(`Tab never reached ${css} ${JSON.stringify(text)} on ${await this.url()}`);
-  }
-
-  /** Press Enter on the focused control and wait for the next page (its URL or heading changes). */
-  async enterAndWait() {
-    const before = await this.executeScript('return location.href + "|" + document.title;');
-    await this.pressKey('Enter');
-    for (let i = 0; i < 100; i += 1) {
-      const now = await this.executeScript('return document.readyState === "complete" ? location.href + "|" + document.title : "";').catch(() => '');
-      if (now && now !== before) return;
-      await sleep(100);
-    }
-    assert.fail(`Enter on ${before} did not lead to another page`);
-  }
-
-  async heading() {
-    return this.executeScript('return document.querySelector("h1")?.innerText ?? "";');
-  }
-}
 
 /**
  * Audits the page: zero axe violations, and every Tab stop shows where focus is.
- * @param {Browser} browser
+ * @param {import('./support.mjs').Browser} browser
  * @param {string} name
  */
-async function auditPage(browser, name) {
-  const result = await runAxe(browser.session, `console-${name}`);
-  assert.ok(result.passes > 10, `axe checked almost nothing on ${name} (${result.passes} rules passed)`);
-  assert.deepEqual(result.violations, [], `axe found problems on ${name}:\n${formatViolations(result.violations)}`);
-  const stops = await walkTabOrder(browser, { maxStops: 80 });
-  assert.ok(stops.length >= 2, `${name}: the keyboard reaches only ${stops.length} controls`);
-  const unseen = stops.filter((stop) => stop.indicators.length === 0).map((stop) => stop.description);
-  assert.deepEqual(unseen, [], `${name}: focus is not visible on these Tab stops`);
+function auditPage(browser, name) {
+  return auditBrowserPage(browser, `console-${name}`);
 }
 
+/** @type {Awaited<ReturnType<typeof startDemoService>>} */
 let service;
-let driver;
-/** @type {Browser} */
+/** @type {Awaited<ReturnType<typeof startBrowser>>} */
+let chromium;
+/** @type {import('./support.mjs').Browser} */
 let browser;
-let dataDir;
 
 before(async () => {
-  const binary = serviceBinary();
-  assert.ok(existsSync(binary), `No council service at ${binary}: cargo build -p council-service --bin council-service`);
-  const assets = join(repoRoot, 'crates', 'council-kit', 'styles', 'dist');
-  assert.ok(existsSync(join(assets, 'council.css')), `No stylesheet in ${assets}: cd crates/council-kit/styles && npm ci && npm run build`);
-  dataDir = await mkdtemp(join(tmpdir(), 'council-console-e2e-'));
-  service = await startLoopbackHelper({
-    name: 'council-service',
-    command: binary,
-    args: (port) => ['demo', '--port', String(port), '--data-dir', dataDir, '--assets-dir', assets],
-    probe: (port) => httpProbe(`http://127.0.0.1:${port}/.well-known/openid-configuration`),
-    readyTimeoutMs: 60_000,
-  });
-  driver = await startLoopbackHelper({
-    name: 'chromedriver',
-    command: process.env.CHROMEDRIVER || 'chromedriver',
-    args: (port) => [`--port=${port}`],
-    probe: (port) => () => driverIsReady(`http://127.0.0.1:${port}`),
-  });
-  const session = await WebDriverSession.create(
-    driver.url,
-    {
-      alwaysMatch: {
-        browserName: 'chrome',
-        'goog:chromeOptions': {
-          binary: process.env.CHROMIUM || '/usr/bin/chromium',
-          args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1280,1000'],
-        },
-      },
-    },
-    60_000,
-  );
-  await session.setTimeouts({ script: 30_000, pageLoad: 30_000 });
-  browser = new Browser(session);
+  service = await startDemoService('council-console-e2e-');
+  chromium = await startBrowser();
+  browser = chromium.browser;
 });
 
 after(async () => {
-  await browser?.session.delete().catch(() => {});
-  await driver?.helper.stop();
-  await service?.helper.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await chromium?.stop();
+  await service?.stop();
 });
 
 /** A citizen signs in through the identity pages (code + PKCE) and asks for access by the API. */
@@ -207,11 +68,7 @@ async function citizenAsksForAccess() {
   await browser.tabTo('input#password');
   await browser.type(CITIZEN.password);
   await browser.pressKey('Enter');
-  let callback = '';
-  for (let i = 0; i < 100 && !callback.startsWith(REDIRECT_URI); i += 1) {
-    await sleep(100);
-    callback = await browser.url();
-  }
+  const callback = await browser.waitForUrl(REDIRECT_URI);
   const code = new URL(callback).searchParams.get('code');
   assert.ok(code, `no code in ${callback}`);
   const tokens = await fetch(`${base}/token`, {
@@ -238,14 +95,7 @@ async function citizenAsksForAccess() {
 }
 
 /** The emails in the demo's outbox (each is one .eml file), quoted-printable undone. */
-async function outbox() {
-  const folder = join(dataDir, 'outbox');
-  const names = (await readdir(folder).catch(() => [])).filter((n) => n.endsWith('.eml')).sort();
-  const texts = await Promise.all(names.map((n) => readFile(join(folder, n), 'utf8')));
-  return texts.map((text) =>
-    text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
-  );
-}
+const outbox = () => outboxIn(service.dataDir);
 
 test('the console works with the keyboard alone and has no axe violations', async () => {
   await citizenAsksForAccess();
