@@ -131,6 +131,22 @@ async function previewTaxYear2025(app, whoLabel) {
 }
 
 /**
+ * On a person's documents list, show only one kind, check how many there are, and open the first.
+ * @param {App} app
+ * @param {string} kind  a DocumentKind, as the filter's option value
+ * @param {number} expected  how many of that kind the demo council publishes for this person
+ */
+async function openOnlyDocumentOfKind(app, kind, expected) {
+  await app.waitForText('[data-testid=count]', /^Showing \d+ of \d+ documents$/, LONG_WAIT);
+  await app.click(await app.waitFor(`#kind option[value="${kind}"]`));
+  await app.click(await app.waitForText('button', /^Show documents$/));
+  await app.waitForText('[data-testid=count]', new RegExp(`^Showing ${expected} of \\d+ documents$`), LONG_WAIT);
+  const links = await app.findAll('#main-content table tbody a');
+  assert.equal(links.length, expected, `${expected} documents of kind ${kind} are listed`);
+  await app.click(/** @type {any} */ (links[0]));
+}
+
+/**
  * The "Amount paid" of every row, in pence; and that "Money received" is their sum.
  * @param {{ headers: string[], rows: string[][], received: string, count: string }} preview
  */
@@ -278,6 +294,62 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
       assertTotalAddsUp(margaret);
       assert.ok(margaret.rows.length < everyone.rows.length, "Margaret's statement has fewer payments than everyone's");
       await check(app, 'statement-margaret', { scrollTo: '#preview-title' });
+
+      // ---- Margaret's financial assessment, and Irene's Deferred Payment statement ----
+      await app.click(await app.waitForText('.app-session-bar a', /^Home$/));
+      await app.click(await app.linkByText('See documents for Margaret Okafor'));
+      await openOnlyDocumentOfKind(app, 'financialAssessmentResult', 2);
+      await app.waitForText('#main-content h1', /Weekly contribution from \d{1,2} \w+ \d{4}$/, LONG_WAIT);
+      /** @type {{ steps: string[], total: string, shown: string }} */
+      const working = await app.executeScript(`
+        const text = (e) => (e ? e.textContent.replace(/\\s+/g, ' ').trim() : '');
+        const table = document.querySelector('[data-testid=working]');
+        return {
+          steps: [...table.querySelectorAll('tbody td')].map(text),
+          total: text(table.querySelector('[data-testid=working-total]')),
+          shown: text(document.querySelector('.app-paid-total__amount')),
+        };`);
+      assert.ok(working.steps.length >= 2, `the working has its steps: ${JSON.stringify(working.steps)}`);
+      const stepsSum = working.steps.map(pence).reduce((a, b) => a + b, 0n);
+      assert.equal(pence(working.total), stepsSum, 'the weekly contribution is the sum of the steps');
+      assert.equal(`${working.total} a week`, working.shown, 'the amount at the top is the working\'s total');
+      assert.match(await app.text('#main-content'), /What each step means/);
+      assert.equal((await app.findAll('[data-testid=no-export]')).length, 1, 'says why it cannot be saved');
+      await check(app, 'assessment');
+
+      await app.click(await app.waitForText('.app-acting-for summary', /Switch person/));
+      await app.click(await app.waitForText('.app-acting-for a', /^Irene Hartley$/));
+      await app.waitForText('.app-acting-for', /Acting for Irene Hartley/);
+      await openOnlyDocumentOfKind(app, 'deferredPaymentStatement', 2);
+      await app.waitForText('#main-content h1', /Statement for \d/, LONG_WAIT);
+      /** @type {{ rows: string[][], sentence: string }} */
+      const balance = await app.executeScript(`
+        const text = (e) => (e ? e.textContent.replace(/\\s+/g, ' ').trim() : '');
+        const table = document.querySelector('[data-testid=balance]');
+        return {
+          rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map(text)),
+          sentence: text(document.querySelector('[data-testid=balance-sentence]')),
+        };`);
+      // Read top to bottom: the opening balance, plus and minus each figure, equals the closing.
+      const [first, ...rest] = balance.rows;
+      const last = rest.pop();
+      assert.ok(first && last && rest.length >= 3, `the balance table has its rows: ${JSON.stringify(balance.rows)}`);
+      let running = pence(first[1] ?? '');
+      for (const [what, amount] of rest) {
+        const sign = /^plus /.test(what ?? '') ? 1n : /^minus /.test(what ?? '') ? -1n : 0n;
+        assert.notEqual(sign, 0n, `"${what}" says whether it adds or takes off`);
+        running += sign * pence(amount ?? '');
+      }
+      assert.match(last[0] ?? '', /^equals Closing balance$/);
+      assert.equal(running, pence(last[1] ?? ''), 'the closing balance follows from the figures above it');
+      assert.match(balance.sentence, / is £[\d,]+\.\d\d\.$/, `the sum in words: ${balance.sentence}`);
+      const limit = pence(await app.text('[data-testid=equity-limit]'));
+      const headroom = pence(await app.text('[data-testid=headroom]'));
+      assert.equal(headroom, limit - running, 'headroom is the equity limit less what is owed');
+      await app.waitFor('[data-testid=rates]');
+      await check(app, 'deferred-payment-statement');
+      await checkReflow(app, 360, 'deferred-payment-statement-at-360-pixels');
+      await app.session.command('POST', '/window/rect', { width: 1024, height: 768 });
 
       // ---- Settings: a passphrase, and the shortest lock time ----
       await app.click(await app.waitForText('.app-session-bar a', /^Settings$/));
