@@ -214,8 +214,19 @@ fn the_readme_example_config_passes_check_config() {
     let assets = tempfile::tempdir().unwrap();
     std::fs::write(assets.path().join("council.css"), "").unwrap();
     config.assets_dir = Some(assets.path().to_owned());
-    let env = |name: &str| (name == "COUNCIL_SMTP_PASSWORD").then(|| "secret".to_owned());
+    let env = |name: &str| match name {
+        "COUNCIL_SMTP_PASSWORD" => Some("secret".to_owned()),
+        "COUNCIL_IMPORT_CREDENTIAL" => {
+            Some("a credential of thirty-two characters or more".to_owned())
+        }
+        _ => None,
+    };
     assert_eq!(config.problems(env), Vec::<String>::new());
+    assert_eq!(
+        config.finance.import_credential_env.as_deref(),
+        Some("COUNCIL_IMPORT_CREDENTIAL"),
+        "the example shows the [finance] settings"
+    );
 
     // And check-config names an issuer with a path.
     let dir = tempfile::tempdir().unwrap();
@@ -230,6 +241,10 @@ fn the_readme_example_config_passes_check_config() {
         .args(["check-config", "--config"])
         .arg(&path)
         .env("COUNCIL_SMTP_PASSWORD", "secret")
+        .env(
+            "COUNCIL_IMPORT_CREDENTIAL",
+            "a credential of thirty-two characters or more",
+        )
         .output()
         .unwrap();
     assert!(!output.status.success());
