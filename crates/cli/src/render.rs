@@ -388,43 +388,15 @@ mod tests {
         assert_eq!(wrap("", "  ", 14), "");
     }
 
-    fn m(text: &str) -> Money {
-        text.parse().unwrap()
-    }
-
     #[test]
     fn a_deferred_payment_statement_reads_as_a_sum_with_every_figure_explained() {
-        use cfp_domain::{
-            DeferredAmounts, DeferredItem, DeferredPaymentHeader, DeferredPaymentStatement,
-            InterestRate,
-        };
-        use time::macros::date;
-        let statement = DeferredPaymentStatement::new(
-            DeferredPaymentHeader {
-                reference: "DPS-1".into(),
-                agreement_reference: "DPA-1".into(),
-                client_id: "100318859".parse().unwrap(),
-                client_name: "A B".into(),
-                period_from: date!(2025 - 10 - 01),
-                period_to: date!(2026 - 03 - 31),
-                issued_on: date!(2026 - 04 - 10),
-            },
-            DeferredAmounts {
-                opening_balance: m("12000.00"),
-                care_costs_deferred: m("9000.00"),
-                interest: m("182.40"),
-                interest_rates: vec![InterestRate {
-                    applies_from: date!(2025 - 07 - 01),
-                    percent_a_year: "2.65".parse().unwrap(),
-                }],
-                administration_charges: m("60.00"),
-                payments_received: m("500.00"),
-                closing_balance: m("20742.40"),
-                equity_limit: m("20000.00"),
-                headroom: m("-742.40"),
-            },
-        )
-        .unwrap();
+        use cfp_domain::DeferredItem;
+        let statement = cfp_domain::samples::deferred_payment_statement(
+            "DPS-1",
+            "100318859",
+            "A B",
+            "20000.00",
+        );
         let mut out = String::new();
         deferred_payment(
             &mut out,
@@ -448,35 +420,13 @@ mod tests {
 
     #[test]
     fn an_assessment_reads_as_its_working_totalling_the_weekly_contribution() {
-        use cfp_domain::{
-            AssessmentStep, AssessmentStepKind, FinancialAssessmentResult, UncheckedResult,
-        };
-        use time::macros::date;
-        let step = |kind, description: &str, amount: &str| AssessmentStep {
-            kind,
-            description: description.into(),
-            weekly_amount: m(amount),
-        };
-        let result = FinancialAssessmentResult::new(UncheckedResult {
-            reference: "FA-1".into(),
-            client_id: "100234567".parse().unwrap(),
-            client_name: "A B".into(),
-            assessed_on: date!(2026 - 02 - 20),
-            applies_from: date!(2026 - 01 - 05),
-            weekly_contribution: m("21.30"),
-            steps: vec![
-                step(AssessmentStepKind::IncomeCounted, "State Pension", "230.25"),
-                step(AssessmentStepKind::HousingCosts, "Council tax", "-15.00"),
-                step(
-                    AssessmentStepKind::MinimumIncomeGuarantee,
-                    "Money to live on",
-                    "-193.95",
-                ),
-            ],
-            capital: None,
-            note: Some("Backdated to January.".into()),
-        })
-        .unwrap();
+        use cfp_domain::AssessmentStepKind;
+        let result = cfp_domain::samples::assessment_result(
+            "FA-1",
+            "100234567",
+            "A B",
+            Some("Backdated to January."),
+        );
         let mut out = String::new();
         assessment_result(&mut out, &cfp_portal::kinds::assessment_view(&result));
         for expected in [

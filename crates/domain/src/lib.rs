@@ -14,6 +14,8 @@ pub mod money;
 pub mod person;
 pub mod relationship;
 pub mod remittance;
+#[cfg(any(test, feature = "samples"))]
+pub mod samples;
 
 pub use access::{AccessRequestState, AccessTransitionError};
 pub use assessment::{

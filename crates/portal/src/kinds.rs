@@ -160,54 +160,25 @@ pub fn assessment_view(result: &FinancialAssessmentResult) -> AssessmentView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cfp_domain::{
-        AssessmentStep, AssessmentStepKind, DeferredAmounts, DeferredPaymentHeader, InterestRate,
-        UncheckedResult,
-    };
+    use cfp_domain::{AssessmentStep, AssessmentStepKind, UncheckedResult};
     use time::macros::date;
 
     fn m(text: &str) -> Money {
         text.parse().unwrap()
     }
 
-    fn statement(equity_limit: &str, headroom: &str) -> DeferredPaymentStatement {
-        DeferredPaymentStatement::new(
-            DeferredPaymentHeader {
-                reference: "DPS-2026-0042".into(),
-                agreement_reference: "DPA-0042".into(),
-                client_id: "100318859".parse().unwrap(),
-                client_name: "Irene Hartley".into(),
-                period_from: date!(2025 - 10 - 01),
-                period_to: date!(2026 - 03 - 31),
-                issued_on: date!(2026 - 04 - 10),
-            },
-            DeferredAmounts {
-                opening_balance: m("12000.00"),
-                care_costs_deferred: m("9000.00"),
-                interest: m("182.40"),
-                interest_rates: vec![
-                    InterestRate {
-                        applies_from: date!(2025 - 07 - 01),
-                        percent_a_year: "2.65".parse().unwrap(),
-                    },
-                    InterestRate {
-                        applies_from: date!(2026 - 01 - 01),
-                        percent_a_year: "2.40".parse().unwrap(),
-                    },
-                ],
-                administration_charges: m("60.00"),
-                payments_received: m("500.00"),
-                closing_balance: m("20742.40"),
-                equity_limit: m(equity_limit),
-                headroom: m(headroom),
-            },
+    fn statement(equity_limit: &str) -> DeferredPaymentStatement {
+        cfp_domain::samples::deferred_payment_statement(
+            "DPS-2026-0042",
+            "100318859",
+            "Irene Hartley",
+            equity_limit,
         )
-        .unwrap()
     }
 
     #[test]
     fn the_balance_reads_top_to_bottom_and_adds_up_exactly() {
-        let view = deferred_payment_view(&statement("153000.00", "132257.60"));
+        let view = deferred_payment_view(&statement("153000.00"));
         let rows: Vec<(BalanceRole, &str, Money)> = view
             .balance
             .iter()
@@ -243,7 +214,7 @@ mod tests {
 
     #[test]
     fn the_rates_come_with_the_day_each_applies_from() {
-        let view = deferred_payment_view(&statement("153000.00", "132257.60"));
+        let view = deferred_payment_view(&statement("153000.00"));
         assert_eq!(
             view.interest_rates,
             [
@@ -261,7 +232,7 @@ mod tests {
 
     #[test]
     fn past_the_equity_limit_the_headroom_is_a_warning() {
-        let view = deferred_payment_view(&statement("20000.00", "-742.40"));
+        let view = deferred_payment_view(&statement("20000.00"));
         assert!(view.past_equity_limit);
         assert_eq!(view.headroom.amount, m("-742.40"));
         assert!(
@@ -271,7 +242,7 @@ mod tests {
             view.headroom_sentence
         );
         assert!(view.headroom_sentence.contains("contact the finance team"));
-        let at_limit = deferred_payment_view(&statement("20742.40", "0.00"));
+        let at_limit = deferred_payment_view(&statement("20742.40"));
         assert!(!at_limit.past_equity_limit);
         assert!(at_limit
             .headroom_sentence
@@ -361,7 +332,7 @@ mod tests {
 
     #[test]
     fn a_kept_body_reads_back_typed_either_alone_or_inside_the_councils_document() {
-        let s = statement("153000.00", "132257.60");
+        let s = statement("153000.00");
         let alone = serde_json::to_value(&s).unwrap();
         let kind = DocumentKind::DeferredPaymentStatement;
         assert_eq!(
@@ -374,7 +345,7 @@ mod tests {
             Some(s)
         );
         // A body that does not add up is not shown.
-        let mut broken = serde_json::to_value(statement("153000.00", "132257.60")).unwrap();
+        let mut broken = serde_json::to_value(statement("153000.00")).unwrap();
         broken["amounts"]["closingBalance"] = serde_json::json!("1.00");
         assert_eq!(typed_body::<DeferredPaymentStatement>(kind, &broken), None);
         let none = serde_json::json!({ "documentId": "d" });

@@ -532,70 +532,15 @@ async fn a_pending_sign_in_can_be_cancelled() {
 /// A Deferred Payment statement past its equity limit and a backdated assessment result, for
 /// Margaret Okafor (a demo client Ruth acts for).
 fn statement_and_assessment() -> council_api::RemittanceImport {
-    use cfp_domain::{
-        AssessmentStep, AssessmentStepKind, DeferredAmounts, DeferredPaymentHeader,
-        DeferredPaymentStatement, FinancialAssessmentResult, InterestRate, Money, UncheckedResult,
-    };
-    use time::macros::date;
-    let m = |s: &str| s.parse::<Money>().unwrap();
-    let client_id: cfp_domain::ClientId = "100234567".parse().unwrap();
-    let statement = DeferredPaymentStatement::new(
-        DeferredPaymentHeader {
-            reference: "DPS-JOURNEY-1".into(),
-            agreement_reference: "DPA-JOURNEY".into(),
-            client_id,
-            client_name: "Margaret Okafor".into(),
-            period_from: date!(2025 - 10 - 01),
-            period_to: date!(2026 - 03 - 31),
-            issued_on: date!(2026 - 04 - 10),
-        },
-        DeferredAmounts {
-            opening_balance: m("12000.00"),
-            care_costs_deferred: m("9000.00"),
-            interest: m("182.40"),
-            interest_rates: vec![
-                InterestRate {
-                    applies_from: date!(2025 - 07 - 01),
-                    percent_a_year: "2.65".parse().unwrap(),
-                },
-                InterestRate {
-                    applies_from: date!(2026 - 01 - 01),
-                    percent_a_year: "2.40".parse().unwrap(),
-                },
-            ],
-            administration_charges: m("60.00"),
-            payments_received: m("500.00"),
-            closing_balance: m("20742.40"),
-            equity_limit: m("20000.00"),
-            headroom: m("-742.40"),
-        },
-    )
-    .unwrap();
-    let step = |kind, description: &str, amount: &str| AssessmentStep {
-        kind,
-        description: description.into(),
-        weekly_amount: m(amount),
-    };
-    let assessment = FinancialAssessmentResult::new(UncheckedResult {
-        reference: "FA-JOURNEY-1".into(),
-        client_id,
-        client_name: "Margaret Okafor".into(),
-        assessed_on: date!(2026 - 02 - 20),
-        applies_from: date!(2026 - 01 - 05),
-        weekly_contribution: m("21.30"),
-        steps: vec![
-            step(AssessmentStepKind::IncomeCounted, "State Pension", "230.25"),
-            step(AssessmentStepKind::HousingCosts, "Council tax", "-15.00"),
-            step(
-                AssessmentStepKind::MinimumIncomeGuarantee,
-                "Money to live on",
-                "-193.95",
-            ),
-        ],
-        capital: None,
-        note: Some("This replaces the result of last year.".into()),
-    })
-    .unwrap();
+    use cfp_domain::samples::{assessment_result, deferred_payment_statement};
+    let statement =
+        deferred_payment_statement("DPS-JOURNEY-1", "100234567", "Margaret Okafor", "20000.00");
+    let assessment = assessment_result(
+        "FA-JOURNEY-1",
+        "100234567",
+        "Margaret Okafor",
+        Some("This replaces the result of last year."),
+    );
     council_api::RemittanceImport {
         deferred_payment_statements: vec![statement],
         assessments: vec![assessment],

@@ -721,60 +721,11 @@ mod tests {
     }
 
     fn statement_for(client_id: &str) -> cfp_domain::DeferredPaymentStatement {
-        use cfp_domain::{DeferredAmounts, DeferredPaymentHeader, InterestRate, Money};
-        use time::macros::date;
-        let m = |s: &str| s.parse::<Money>().unwrap();
-        cfp_domain::DeferredPaymentStatement::new(
-            DeferredPaymentHeader {
-                reference: "DPS-7".into(),
-                agreement_reference: "DPA-7".into(),
-                client_id: client_id.parse().unwrap(),
-                client_name: "A B".into(),
-                period_from: date!(2025 - 10 - 01),
-                period_to: date!(2026 - 03 - 31),
-                issued_on: date!(2026 - 04 - 10),
-            },
-            DeferredAmounts {
-                opening_balance: m("1000.00"),
-                care_costs_deferred: m("500.00"),
-                interest: m("10.01"),
-                interest_rates: vec![InterestRate {
-                    applies_from: date!(2025 - 07 - 01),
-                    percent_a_year: "2.65".parse().unwrap(),
-                }],
-                administration_charges: m("0.00"),
-                payments_received: m("100.00"),
-                closing_balance: m("1410.01"),
-                equity_limit: m("2000.00"),
-                headroom: m("589.99"),
-            },
-        )
-        .unwrap()
+        cfp_domain::samples::deferred_payment_statement("DPS-7", client_id, "A B", "153000.00")
     }
 
     fn assessment_for(client_id: &str) -> cfp_domain::FinancialAssessmentResult {
-        use cfp_domain::{AssessmentStep, AssessmentStepKind, UncheckedResult};
-        use time::macros::date;
-        let step = |kind, amount: &str| AssessmentStep {
-            kind,
-            description: "Step".into(),
-            weekly_amount: amount.parse().unwrap(),
-        };
-        cfp_domain::FinancialAssessmentResult::new(UncheckedResult {
-            reference: "FA-7".into(),
-            client_id: client_id.parse().unwrap(),
-            client_name: "A B".into(),
-            assessed_on: date!(2026 - 02 - 20),
-            applies_from: date!(2026 - 01 - 05),
-            weekly_contribution: "20.10".parse().unwrap(),
-            steps: vec![
-                step(AssessmentStepKind::IncomeCounted, "250.10"),
-                step(AssessmentStepKind::MinimumIncomeGuarantee, "-230.00"),
-            ],
-            capital: None,
-            note: None,
-        })
-        .unwrap()
+        cfp_domain::samples::assessment_result("FA-7", client_id, "A B", None)
     }
 
     /// A document of `kind` carrying `body` (a client id) as the body `body_kind` names.
@@ -827,7 +778,11 @@ mod tests {
             Some("DPS-7".into()),
             date!(2026 - 04 - 10),
             Some((date!(2025 - 10 - 01), date!(2026 - 03 - 31))),
-            Some("1410.01".parse().unwrap()),
+            Some(
+                cfp_domain::samples::STATEMENT_CLOSING_BALANCE
+                    .parse()
+                    .unwrap(),
+            ),
             serde_json::to_value(&statement).unwrap(),
         )
         .unwrap();
@@ -857,7 +812,11 @@ mod tests {
             Some("FA-7".into()),
             time::macros::date!(2026 - 01 - 05),
             None,
-            Some("20.10".parse().unwrap()),
+            Some(
+                cfp_domain::samples::ASSESSMENT_WEEKLY_CONTRIBUTION
+                    .parse()
+                    .unwrap(),
+            ),
             serde_json::to_value(assessment_for("100234567")).unwrap(),
         )
         .unwrap();
