@@ -18,9 +18,9 @@ fn money(text: &str) -> Money {
     text.parse().expect("a sample amount")
 }
 
-/// Six months to 31 March 2026, across the 1 January rate change: 12,000.00 + 9,000.00
-/// + 182.40 + 60.00 - 500.00 = 20,742.40 owed, with the headroom that `equity_limit` leaves
-/// (negative when the limit is below that).
+/// Six months to 31 March 2026, across the 1 January rate change: 12,000.00 plus 9,000.00
+/// plus 182.40 plus 60.00 less 500.00 is 20,742.40 owed, with the headroom that
+/// `equity_limit` leaves (negative when the limit is below that).
 pub fn deferred_payment_statement(
     reference: &str,
     client_id: &str,
