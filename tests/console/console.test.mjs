@@ -26,7 +26,7 @@ const CITIZEN = { email: 'sam.patel@example.org', password: 'demo lantern meadow
  * @param {string} name
  */
 function auditPage(browser, name) {
-  return auditBrowserPage(browser, `console-${name}`);
+  return auditBrowserPage(browser, `console-${name}`, { screenshot: true });
 }
 
 /** @type {Awaited<ReturnType<typeof startDemoService>>} */
