@@ -68,12 +68,13 @@ pub fn deferred_payment_view(statement: &DeferredPaymentStatement) -> DeferredPa
     );
     let amounts = statement.amounts();
     let headroom = amounts.headroom;
+    // The sentence lives in the domain so the printed statement says the same.
     DeferredPaymentView {
         header: statement.header().clone(),
         balance,
         equity_limit: figure(statement, EquityLimit),
         headroom: figure(statement, Headroom),
-        headroom_sentence: headroom_sentence(amounts.equity_limit, headroom),
+        headroom_sentence: statement.headroom_sentence(),
         past_equity_limit: headroom.is_negative(),
         interest_rates: amounts
             .interest_rates
@@ -83,30 +84,6 @@ pub fn deferred_payment_view(statement: &DeferredPaymentStatement) -> DeferredPa
                 percent_a_year: rate.percent_a_year.to_string(),
             })
             .collect(),
-    }
-}
-
-/// The headroom in one plain sentence; past the limit, a clear warning with what to do.
-fn headroom_sentence(equity_limit: Money, headroom: Money) -> String {
-    let limit = equity_limit.to_display_gbp();
-    if headroom.is_negative() {
-        format!(
-            "You owe {} more than your equity limit of {limit}. \
-             The council may not be able to pay any more of your care costs under this agreement. \
-             Please contact the finance team soon to talk about what happens next.",
-            headroom.abs().to_display_gbp()
-        )
-    } else if headroom.is_zero() {
-        format!(
-            "You have reached your equity limit of {limit}. \
-             The council may not be able to pay any more of your care costs under this agreement. \
-             Please contact the finance team soon to talk about what happens next."
-        )
-    } else {
-        format!(
-            "You can owe {} more before you reach your equity limit of {limit}.",
-            headroom.to_display_gbp()
-        )
     }
 }
 
@@ -147,11 +124,7 @@ pub fn assessment_view(result: &FinancialAssessmentResult) -> AssessmentView {
         weekly_contribution: result.weekly_contribution(),
         steps,
         steps_total,
-        pays_nothing_sentence: steps_total.is_negative().then(|| {
-            "Your costs and the money you keep are more than the income that counts, \
-             so you pay nothing each week."
-                .to_string()
-        }),
+        pays_nothing_sentence: result.pays_nothing_sentence().map(str::to_string),
         capital: result.capital(),
         note: result.note().map(str::to_string),
     }
