@@ -8,26 +8,11 @@ use cfp_core::{
     DeferredPaymentView, InterestRateView,
 };
 use cfp_domain::{
-    DeferredItem, DeferredPaymentStatement, DocumentKind, FinancialAssessmentResult, LineEffect,
-    Money,
+    DeferredItem, DeferredPaymentStatement, FinancialAssessmentResult, LineEffect, Money,
 };
 
-/// Reads a kept body back as the typed document its kind names. The app keeps the checked body
-/// itself; older copies kept the council's whole document, with the body under `field`. Either
-/// is checked again as it is read; `None` if neither reads.
-pub fn typed_body<T: serde::de::DeserializeOwned>(
-    kind: DocumentKind,
-    body: &serde_json::Value,
-) -> Option<T> {
-    let field = match kind {
-        DocumentKind::RemittanceAdvice => "remittance",
-        DocumentKind::DeferredPaymentStatement => "deferredPayment",
-        DocumentKind::FinancialAssessmentResult => "assessment",
-    };
-    T::deserialize(body)
-        .ok()
-        .or_else(|| body.get(field).and_then(|inner| T::deserialize(inner).ok()))
-}
+// Shared with the exports, which read the same bodies.
+pub use cfp_core::typed_body;
 
 fn figure(statement: &DeferredPaymentStatement, item: DeferredItem) -> DeferredFigureView {
     DeferredFigureView {
@@ -133,7 +118,7 @@ pub fn assessment_view(result: &FinancialAssessmentResult) -> AssessmentView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cfp_domain::{AssessmentStep, AssessmentStepKind, UncheckedResult};
+    use cfp_domain::{AssessmentStep, AssessmentStepKind, DocumentKind, UncheckedResult};
     use time::macros::date;
 
     fn m(text: &str) -> Money {
