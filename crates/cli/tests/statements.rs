@@ -355,6 +355,54 @@ async fn tax_year_statements_and_an_advice_as_pdf_and_csv() {
     );
 }
 
+/// The first reference in `documents` that starts with `prefix`.
+fn reference_starting(listed: &str, prefix: &str) -> String {
+    listed
+        .split_whitespace()
+        .find(|word| word.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} document in:\n{listed}"))
+        .to_string()
+}
+
+/// A Deferred Payment statement and an assessment result save as PDF and CSV through core, as
+/// an advice does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_payment_statement_and_an_assessment_as_pdf_and_csv() {
+    let council = start_council().await;
+    let desk = Desk::new(&council);
+    desk.sign_in_and_sync().await;
+    for (person, prefix, wanted) in [
+        ("Irene Hartley", "DPS-", "Closing balance"),
+        (MARGARET, "FA-", "Weekly contribution"),
+    ] {
+        let listed = ok(&desk.run_locked(&["documents", "--person", person]).await);
+        let reference = reference_starting(&listed, prefix);
+        let pdf = desk.path(&format!("{prefix}doc.pdf"));
+        ok(&desk
+            .run_locked(&["export", &reference, "--output", pdf.to_str().unwrap()])
+            .await);
+        qpdf_check(&pdf);
+        let words = pdftotext(&pdf);
+        for text in [reference.as_str(), person, wanted] {
+            assert!(words.contains(text), "{text} in {words}");
+        }
+        let csv = desk.path(&format!("{prefix}doc.csv"));
+        ok(&desk
+            .run_locked(&[
+                "export",
+                &reference,
+                "--format",
+                "csv",
+                "--output",
+                csv.to_str().unwrap(),
+            ])
+            .await);
+        let lines = csv_lines(&csv);
+        assert!(!lines.is_empty());
+        assert!(lines.iter().all(|l| l["Reference"] == reference));
+    }
+}
+
 /// Under a kiosk policy nothing is saved (exit 6, plain words), whoever is signed in.
 #[tokio::test]
 async fn a_kiosk_refuses_to_save_files() {

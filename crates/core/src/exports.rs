@@ -9,6 +9,8 @@
 //!   exactly the numbers the PDF prints: both come from `cfp-statements`' [`KindTotals`].
 //! - [`statement_file`] and [`document_file`]: the PDF or CSV bytes, with a file name to
 //!   suggest that holds no personal data ("statement-2025-26.pdf", "remittance-RA-000123.pdf").
+//!   Any one document can be exported: a remittance advice, a Deferred Payment statement or a
+//!   financial assessment result.
 //! - [`write_atomically`]: a file written next to its target and renamed into place, so a
 //!   failure never leaves half a statement behind.
 //! - [`print_pdf`]: the operating system's printing, with no temporary file on Linux and macOS
@@ -17,6 +19,7 @@
 //! Errors are [`IpcError`]s with plain-English messages that never name a person, a client ID,
 //! an amount or a path.
 
+mod one_document;
 mod printing;
 #[cfg(test)]
 mod tests;
@@ -32,11 +35,14 @@ use cfp_store::{
 };
 use time::Date;
 
+use one_document::Exportable;
+
 use crate::{
     CouncilProfile, DocumentExportRequest, DocumentSummaryView, ErrorCode, ExportFormat, IpcError,
     KindTotalView, PeriodChoice, StatementPaymentView, StatementPreview, StatementRequest,
 };
 
+pub use one_document::{ADVICE_PRINT_TITLE, ASSESSMENT_PRINT_TITLE, DEFERRED_PAYMENT_PRINT_TITLE};
 pub use printing::{print_pdf, PrintQueue};
 /// The date type the production date is given in (so callers need not name the `time` crate).
 pub use time;
@@ -64,8 +70,6 @@ impl std::fmt::Debug for ExportFile {
     }
 }
 
-/// The job title of a printed remittance advice.
-pub const ADVICE_PRINT_TITLE: &str = "Remittance advice";
 /// The job title of a printed statement for one person.
 pub const STATEMENT_PRINT_TITLE: &str = "Direct Payment statement";
 /// The job title of a printed summary across everyone.
@@ -425,7 +429,7 @@ fn joined_csv(records: &[PersonRecords<'_>], period: &Period) -> Result<String, 
     Ok(out)
 }
 
-/// One document as PDF or CSV. Only remittance advices can be exported in this version.
+/// One document, of any kind, as PDF or CSV.
 pub async fn document_file(
     store: &Store,
     profile: &CouncilProfile,
@@ -446,33 +450,30 @@ pub async fn document_file(
                 "That document is not on this computer. Sync, then try again.",
             )
         })?;
-    let DocumentContent::Remittance(advice) = &document.content else {
-        return Err(IpcError::new(
-            ErrorCode::Unavailable,
-            "Only remittance advices can be saved or printed in this version of the app. You \
-             can read this document on screen.",
-        ));
-    };
-    let bytes = match request.format {
-        ExportFormat::Pdf => cfp_statements::advice_pdf(advice, &context(profile, produced_on))
-            .map_err(statement_error)?,
-        ExportFormat::Csv => cfp_statements::advice_csv(advice).into_bytes(),
-    };
-    let label = document
-        .summary
-        .reference
-        .as_deref()
-        .unwrap_or(document.summary.document_id.as_str());
+    let exportable = Exportable::of(&document.content, document.summary.kind)?;
+    let bytes = exportable
+        .bytes(request.format, &context(profile, produced_on))
+        .map_err(statement_error)?;
     Ok(ExportFile {
         file_name: format!(
-            "remittance-{}.{}",
-            file_name_safe(label),
+            "{}-{}.{}",
+            exportable.file_stem(),
+            document_label(&document.summary, exportable.client_id()),
             extension(request.format)
         ),
         format: request.format,
         bytes,
-        print_title: ADVICE_PRINT_TITLE,
+        print_title: exportable.print_title(),
     })
+}
+
+/// The document's part of a file name: its reference, unless the reference holds the person's
+/// client ID (some councils build references from it); then the date it is listed under.
+fn document_label(summary: &DocumentSummary, client_id: ClientId) -> String {
+    match summary.reference.as_deref() {
+        Some(reference) if !reference.contains(&client_id.to_string()) => file_name_safe(reference),
+        _ => iso(summary.payment_date),
+    }
 }
 
 fn context(profile: &CouncilProfile, produced_on: Date) -> StatementContext {

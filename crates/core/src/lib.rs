@@ -6,9 +6,11 @@ pub mod app_info;
 pub mod exports;
 pub mod ipc;
 pub mod profile;
+mod typed_body;
 pub mod views;
 
 pub use app_info::{AppInfo, AppMode};
 pub use ipc::{ErrorCode, IpcError};
 pub use profile::{CouncilProfile, MachinePolicy, ProfileError};
+pub use typed_body::typed_body;
 pub use views::*;

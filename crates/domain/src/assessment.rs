@@ -277,6 +277,20 @@ impl FinancialAssessmentResult {
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
     }
+
+    /// The sum of the steps: the weekly contribution, or less than nothing when it is zero.
+    pub fn steps_total(&self) -> Money {
+        self.steps.iter().map(|s| s.weekly_amount).sum()
+    }
+
+    /// Why the person pays nothing, when the steps come to less than nothing. Here so that the
+    /// app's view and the printed result say the same thing.
+    pub fn pays_nothing_sentence(&self) -> Option<&'static str> {
+        self.steps_total().is_negative().then_some(
+            "Your costs and the money you keep are more than the income that counts, \
+             so you pay nothing each week.",
+        )
+    }
 }
 
 #[cfg(test)]

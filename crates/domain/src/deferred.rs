@@ -197,6 +197,32 @@ impl DeferredPaymentStatement {
         &self.amounts
     }
 
+    /// The headroom in one plain sentence; past the limit, a clear warning with what to do.
+    /// Here so that the app's view and the printed statement say the same thing.
+    pub fn headroom_sentence(&self) -> String {
+        let limit = self.amounts.equity_limit.to_display_gbp();
+        let headroom = self.amounts.headroom;
+        if headroom.is_negative() {
+            format!(
+                "You owe {} more than your equity limit of {limit}. \
+                 The council may not be able to pay any more of your care costs under this agreement. \
+                 Please contact the finance team soon to talk about what happens next.",
+                headroom.abs().to_display_gbp()
+            )
+        } else if headroom.is_zero() {
+            format!(
+                "You have reached your equity limit of {limit}. \
+                 The council may not be able to pay any more of your care costs under this agreement. \
+                 Please contact the finance team soon to talk about what happens next."
+            )
+        } else {
+            format!(
+                "You can owe {} more before you reach your equity limit of {limit}.",
+                headroom.to_display_gbp()
+            )
+        }
+    }
+
     /// The amount of one item, as printed (payments received are shown as an amount paid in).
     pub fn amount_of(&self, item: DeferredItem) -> Money {
         let a = &self.amounts;

@@ -8,26 +8,11 @@ use cfp_core::{
     DeferredPaymentView, InterestRateView,
 };
 use cfp_domain::{
-    DeferredItem, DeferredPaymentStatement, DocumentKind, FinancialAssessmentResult, LineEffect,
-    Money,
+    DeferredItem, DeferredPaymentStatement, FinancialAssessmentResult, LineEffect, Money,
 };
 
-/// Reads a kept body back as the typed document its kind names. The app keeps the checked body
-/// itself; older copies kept the council's whole document, with the body under `field`. Either
-/// is checked again as it is read; `None` if neither reads.
-pub fn typed_body<T: serde::de::DeserializeOwned>(
-    kind: DocumentKind,
-    body: &serde_json::Value,
-) -> Option<T> {
-    let field = match kind {
-        DocumentKind::RemittanceAdvice => "remittance",
-        DocumentKind::DeferredPaymentStatement => "deferredPayment",
-        DocumentKind::FinancialAssessmentResult => "assessment",
-    };
-    T::deserialize(body)
-        .ok()
-        .or_else(|| body.get(field).and_then(|inner| T::deserialize(inner).ok()))
-}
+// Shared with the exports, which read the same bodies.
+pub use cfp_core::typed_body;
 
 fn figure(statement: &DeferredPaymentStatement, item: DeferredItem) -> DeferredFigureView {
     DeferredFigureView {
@@ -68,12 +53,13 @@ pub fn deferred_payment_view(statement: &DeferredPaymentStatement) -> DeferredPa
     );
     let amounts = statement.amounts();
     let headroom = amounts.headroom;
+    // The sentence lives in the domain so the printed statement says the same.
     DeferredPaymentView {
         header: statement.header().clone(),
         balance,
         equity_limit: figure(statement, EquityLimit),
         headroom: figure(statement, Headroom),
-        headroom_sentence: headroom_sentence(amounts.equity_limit, headroom),
+        headroom_sentence: statement.headroom_sentence(),
         past_equity_limit: headroom.is_negative(),
         interest_rates: amounts
             .interest_rates
@@ -83,30 +69,6 @@ pub fn deferred_payment_view(statement: &DeferredPaymentStatement) -> DeferredPa
                 percent_a_year: rate.percent_a_year.to_string(),
             })
             .collect(),
-    }
-}
-
-/// The headroom in one plain sentence; past the limit, a clear warning with what to do.
-fn headroom_sentence(equity_limit: Money, headroom: Money) -> String {
-    let limit = equity_limit.to_display_gbp();
-    if headroom.is_negative() {
-        format!(
-            "You owe {} more than your equity limit of {limit}. \
-             The council may not be able to pay any more of your care costs under this agreement. \
-             Please contact the finance team soon to talk about what happens next.",
-            headroom.abs().to_display_gbp()
-        )
-    } else if headroom.is_zero() {
-        format!(
-            "You have reached your equity limit of {limit}. \
-             The council may not be able to pay any more of your care costs under this agreement. \
-             Please contact the finance team soon to talk about what happens next."
-        )
-    } else {
-        format!(
-            "You can owe {} more before you reach your equity limit of {limit}.",
-            headroom.to_display_gbp()
-        )
     }
 }
 
@@ -147,11 +109,7 @@ pub fn assessment_view(result: &FinancialAssessmentResult) -> AssessmentView {
         weekly_contribution: result.weekly_contribution(),
         steps,
         steps_total,
-        pays_nothing_sentence: steps_total.is_negative().then(|| {
-            "Your costs and the money you keep are more than the income that counts, \
-             so you pay nothing each week."
-                .to_string()
-        }),
+        pays_nothing_sentence: result.pays_nothing_sentence().map(str::to_string),
         capital: result.capital(),
         note: result.note().map(str::to_string),
     }
@@ -160,7 +118,7 @@ pub fn assessment_view(result: &FinancialAssessmentResult) -> AssessmentView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cfp_domain::{AssessmentStep, AssessmentStepKind, UncheckedResult};
+    use cfp_domain::{AssessmentStep, AssessmentStepKind, DocumentKind, UncheckedResult};
     use time::macros::date;
 
     fn m(text: &str) -> Money {

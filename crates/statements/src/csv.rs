@@ -42,7 +42,7 @@ pub const CSV_HEADER: [&str; 17] = [
     "Net amount paid",
 ];
 
-const BYTE_ORDER_MARK: &str = "\u{feff}";
+pub(crate) const BYTE_ORDER_MARK: &str = "\u{feff}";
 
 /// Every line of one advice.
 pub fn advice_csv(advice: &RemittanceAdvice) -> String {
@@ -96,14 +96,14 @@ fn write_csv<'a>(advices: impl IntoIterator<Item = &'a RemittanceAdvice>) -> Str
 }
 
 /// A field, and whether it needs the formula guard.
-enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     /// Free text from records or people: guarded against formula injection.
     Text(&'a str),
     /// A number or date this program wrote from an exact value: written as it is.
     Exact(String),
 }
 
-fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = Cell<'a>>) {
+pub(crate) fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = Cell<'a>>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -134,11 +134,11 @@ fn push_field(out: &mut String, field: &str) {
     }
 }
 
-fn plain(amount: Money) -> String {
+pub(crate) fn plain(amount: Money) -> String {
     amount.to_plain_string()
 }
 
-fn iso(date: Date) -> String {
+pub(crate) fn iso(date: Date) -> String {
     format!(
         "{:04}-{:02}-{:02}",
         date.year(),

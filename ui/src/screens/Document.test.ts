@@ -428,7 +428,7 @@ describe("a Deferred Payment statement", () => {
     expect(await violations()).toEqual([]);
   });
 
-  it("asks questions about the statement, not a payment, and does not offer to print it", async () => {
+  it("asks questions about the statement, not a payment", async () => {
     shell(sampleDocument("sample-deferred-1")!);
     await showScreen(DEFERRED);
 
@@ -436,8 +436,35 @@ describe("a Deferred Payment statement", () => {
     const contact = getByText<HTMLAnchorElement>("a", /^Contact the finance team about this statement$/);
     expect(contact.getAttribute("href")).toBe(sampleDocument("sample-deferred-1")!.contactLink);
     expect(text()).not.toContain("My payment has not arrived");
-    expect(document.querySelectorAll("button")).toHaveLength(0);
-    expect(text()).toContain("You cannot print or save this statement from the app yet.");
+    expect(document.querySelector("[data-testid=no-export]")).toBeNull();
+  });
+
+  it("prints and saves the statement", async () => {
+    const calls = shell(sampleDocument("sample-deferred-1")!, true, {
+      print_document: () => null,
+      save_document: () => ({ outcome: "saved", fileName: "deferred-payment-SAMPLE.pdf" }),
+    });
+    await showScreen(DEFERRED);
+
+    expect([...document.querySelectorAll("button")].map((b) => normalisedText(b))).toEqual([
+      "Print this statement",
+      "Save as PDF",
+      "Save as CSV",
+    ]);
+    getByText("button", /^Print this statement$/).click();
+    await settle();
+    expect(lastArgs(calls, "print_document")).toEqual({
+      request: { personId: "sample-person", documentId: "sample-deferred-1", format: "pdf" },
+    });
+    expect(text()).toContain("Your computer is printing the statement.");
+
+    getByText("button", /^Save as CSV$/).click();
+    await settle();
+    expect(lastArgs(calls, "save_document")).toEqual({
+      request: { personId: "sample-person", documentId: "sample-deferred-1", format: "csv" },
+    });
+    expect(text()).toContain("Saved as deferred-payment-SAMPLE.pdf");
+    expect(await violations()).toEqual([]);
   });
 
   it("has no WCAG problems axe can find", async () => {
@@ -527,13 +554,30 @@ describe("a financial assessment result", () => {
     expect(await violations()).toEqual([]);
   });
 
-  it("asks questions about the assessment and does not offer to print it", async () => {
+  it("asks questions about the assessment", async () => {
     shell(sampleDocument("sample-assessment-1")!);
     await showScreen(ASSESSMENT);
 
     getByText("h2", /^Questions about this assessment$/);
     getByText("a", /^Contact the finance team about this assessment$/);
-    expect(document.querySelectorAll("button")).toHaveLength(0);
+    expect(document.querySelector("[data-testid=no-export]")).toBeNull();
+  });
+
+  it("prints the assessment, and saves it only where this computer allows", async () => {
+    const calls = shell(sampleDocument("sample-assessment-1")!, false, { print_document: () => null });
+    await showScreen(ASSESSMENT);
+
+    expect([...document.querySelectorAll("button")].map((b) => normalisedText(b))).toEqual([
+      "Print this assessment",
+    ]);
+    expect(text()).toContain("You cannot save files on this computer.");
+    getByText("button", /^Print this assessment$/).click();
+    await settle();
+    expect(lastArgs(calls, "print_document")).toEqual({
+      request: { personId: "sample-person", documentId: "sample-assessment-1", format: "pdf" },
+    });
+    expect(text()).toContain("Your computer is printing the assessment.");
+    expect(await violations()).toEqual([]);
   });
 
   it("has no WCAG problems axe can find", async () => {

@@ -574,6 +574,126 @@ async fn one_document_as_pdf_and_csv() {
     assert_eq!((net, rows), (m("251.50"), 4));
 }
 
+/// A Deferred Payment statement and an assessment result for Margaret, kept as the app keeps
+/// them (their typed JSON); the assessment's reference holds her client ID.
+async fn with_statement_and_assessment(store: &Store) {
+    let statement = cfp_domain::samples::deferred_payment_statement(
+        "DPS-2026-0042",
+        MARGARET_ID,
+        MARGARET,
+        "153000.00",
+    );
+    let result = cfp_domain::samples::assessment_result(
+        &format!("FA-{MARGARET_ID}-1"),
+        MARGARET_ID,
+        MARGARET,
+        Some("We used your pension letter from April."),
+    );
+    let kept = |id: &str, kind, reference: &str, date, body| {
+        StoredDocument::other(
+            DocumentId(id.into()),
+            kind,
+            1,
+            Some(reference.into()),
+            date,
+            None,
+            None,
+            body,
+        )
+        .unwrap()
+    };
+    let changes = [
+        StoreChange::Upsert(kept(
+            "doc-dps",
+            DocumentKind::DeferredPaymentStatement,
+            "DPS-2026-0042",
+            date!(2026 - 04 - 10),
+            serde_json::to_value(&statement).unwrap(),
+        )),
+        StoreChange::Upsert(kept(
+            "doc-fa",
+            DocumentKind::FinancialAssessmentResult,
+            result.reference(),
+            date!(2026 - 02 - 20),
+            serde_json::to_value(&result).unwrap(),
+        )),
+    ];
+    store
+        .apply_page(
+            &PersonId("p-margaret".into()),
+            &changes,
+            &SyncCursor("c2".into()),
+            datetime!(2026-11-30 10:00 UTC),
+        )
+        .await
+        .unwrap();
+}
+
+async fn export_of(store: &Store, document: &str, format: ExportFormat) -> ExportFile {
+    document_file(
+        store,
+        &CouncilProfile::demo(),
+        &DocumentExportRequest {
+            person_id: "p-margaret".into(),
+            document_id: document.into(),
+            format,
+        },
+        PRODUCED_ON,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_deferred_payment_statement_and_an_assessment_export_and_print_like_an_advice() {
+    let store = filled_store().await;
+    with_statement_and_assessment(&store).await;
+
+    let pdf = export_of(&store, "doc-dps", ExportFormat::Pdf).await;
+    assert_eq!(pdf.file_name, "deferred-payment-DPS-2026-0042.pdf");
+    assert_eq!(pdf.print_title, DEFERRED_PAYMENT_PRINT_TITLE);
+    let text = pdf_text(&pdf.bytes);
+    for wanted in [
+        MARGARET,
+        MARGARET_ID,
+        "DPS-2026-0042",
+        "Closing balance",
+        "£20,742.40",
+        "Headroom",
+        "£132,257.60",
+    ] {
+        assert!(text.contains(wanted), "{wanted} in the statement");
+    }
+    let csv = export_of(&store, "doc-dps", ExportFormat::Csv).await;
+    assert_eq!(csv.file_name, "deferred-payment-DPS-2026-0042.csv");
+    let csv_text = String::from_utf8(csv.bytes).unwrap();
+    assert!(csv_text.contains("Closing balance,20742.40,"), "{csv_text}");
+
+    // The reference holds the client ID, so the file is named by its date instead.
+    let pdf = export_of(&store, "doc-fa", ExportFormat::Pdf).await;
+    assert_eq!(pdf.file_name, "assessment-2026-02-20.pdf");
+    assert_eq!(pdf.print_title, ASSESSMENT_PRINT_TITLE);
+    let text = pdf_text(&pdf.bytes);
+    for wanted in [MARGARET, "Weekly contribution", "£21.30", "-£193.95"] {
+        assert!(text.contains(wanted), "{wanted} in the assessment");
+    }
+    let csv = export_of(&store, "doc-fa", ExportFormat::Csv).await;
+    assert_eq!(csv.file_name, "assessment-2026-02-20.csv");
+    let csv_text = String::from_utf8(csv.bytes).unwrap();
+    let total: Money = csv_text
+        .split("\r\n")
+        .skip(1)
+        .filter(|row| !row.is_empty())
+        .map(|row| m(row.split(',').nth(8).unwrap()))
+        .sum();
+    assert_eq!(total, m("21.30"));
+
+    // Print titles name the kind only.
+    for title in [DEFERRED_PAYMENT_PRINT_TITLE, ASSESSMENT_PRINT_TITLE] {
+        assert!(!title.contains(MARGARET) && !title.contains(MARGARET_ID));
+    }
+}
+
 #[tokio::test]
 async fn unknown_people_and_documents_are_not_found_and_say_nothing_personal() {
     let store = filled_store().await;
@@ -621,7 +741,9 @@ async fn unknown_people_and_documents_are_not_found_and_say_nothing_personal() {
     )
     .await
     .unwrap_err();
+    // A kept body that no longer reads as its kind is refused, in words that name nothing.
     assert_eq!(err.code, ErrorCode::Unavailable);
+    assert!(!err.message.contains("FA-1") && !err.message.contains(MARGARET));
 
     // A summary with nobody on this computer.
     let empty = Store::open(&StoreLocation::Memory, &StoreKey::from_bytes([8; 32]))

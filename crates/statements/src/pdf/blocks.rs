@@ -131,3 +131,48 @@ pub(crate) fn totals_table(
     flow.rule(left, right, 0.75);
     flow.y += 2.0;
 }
+
+/// Explanations sit a little in from the figure they explain.
+const EXPLANATION_INDENT: f32 = 14.0;
+const EXPLANATION_SIZE: f32 = 11.0;
+
+/// One figure: its label in bold with the amount on the right, then what it means in smaller
+/// text below, kept together with the start of that explanation, and a thin rule under it.
+pub(crate) fn explained_figure(flow: &mut Flow, label: &str, amount: &str, explanation: &str) {
+    let text_width = flow.width() - EXPLANATION_INDENT;
+    let first_lines = fonts::wrap(Face::Regular, EXPLANATION_SIZE, explanation, text_width).len();
+    flow.keep_together(LEADING + 8.0 + EXPLANATION_SIZE * 1.4 * first_lines.min(3) as f32);
+    flow.y += LEADING + 6.0;
+    let (left, right) = (flow.left(), flow.right());
+    let amount_width = fonts::width(Face::Bold, BODY, amount);
+    let label = fonts::fit(Face::Bold, BODY, label, flow.width() - amount_width - 12.0);
+    flow.text(left, Face::Bold, BODY, &label);
+    flow.text_right(right, Face::Bold, BODY, amount);
+    if !explanation.is_empty() {
+        paragraph(
+            flow,
+            Face::Regular,
+            EXPLANATION_SIZE,
+            EXPLANATION_INDENT,
+            explanation,
+        );
+    }
+    flow.y += 6.0;
+    flow.rule(left, right, 0.4);
+}
+
+/// The running header of a continued page: the council, and the document's title and reference.
+pub(crate) fn continued_header(
+    context: &StatementContext,
+    title: &str,
+    reference: &str,
+) -> super::flow::RunningHeader {
+    use super::flow::MARGIN;
+    let continued = format!("{title} {reference} (continued)");
+    let council = context.council_name.trim().to_string();
+    Box::new(move |page| {
+        page.text(MARGIN, MARGIN + 12.0, Face::Bold, 12.0, &council);
+        page.text(MARGIN, MARGIN + 30.0, Face::Regular, BODY, &continued);
+        MARGIN + 44.0
+    })
+}
