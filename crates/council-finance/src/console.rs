@@ -238,13 +238,14 @@ fn render(
 }
 
 fn date_time(at: time::OffsetDateTime) -> String {
-    let format =
-        time::macros::format_description!("[day] [month repr:short] [year], [hour]:[minute]");
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:short] [year], [hour]:[minute]"
+    );
     at.format(format).unwrap_or_default()
 }
 
 fn date(d: time::Date) -> String {
-    let format = time::macros::format_description!("[day] [month repr:long] [year]");
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
     d.format(format).unwrap_or_default()
 }
 
