@@ -49,9 +49,11 @@ impl OidcProvider {
             .expect("node (Node.js 20 or later) must be installed to run the sign-in tests");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        // Eight tests start a fixture each, at once, beside a busy build: Node.js can take a
+        // while to start then; a fixture that never starts still fails here.
+        let line = tokio::time::timeout(std::time::Duration::from_secs(90), lines.next_line())
             .await
-            .expect("oidc-provider fixture started within 30 s")
+            .expect("oidc-provider fixture started within 90 s")
             .expect("read the fixture's first line")
             .expect("the fixture printed its issuer");
         let ready: serde_json::Value = serde_json::from_str(&line).expect("fixture JSON line");
