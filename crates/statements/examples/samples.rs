@@ -1,5 +1,6 @@
 //! Writes sample documents to look at: an advice with every kind of line, a tax-year
-//! statement, a five-year statement, a summary for three people, and CSVs.
+//! statement, a five-year statement, a summary for three people, a Deferred Payment statement
+//! past its equity limit, a financial assessment result, and CSVs.
 //!
 //! `cargo run -p cfp-statements --example samples -- OUTPUT_DIRECTORY`
 
@@ -7,7 +8,8 @@ use std::path::PathBuf;
 
 use cfp_domain::{ClientId, LineKind, Money, RemittanceAdvice, RemittanceHeader, RemittanceLine};
 use cfp_statements::{
-    advice_csv, advice_pdf, period_csv, period_statement_pdf, summary_statement_pdf, Period,
+    advice_csv, advice_pdf, assessment_csv, assessment_pdf, deferred_payment_csv,
+    deferred_payment_pdf, period_csv, period_statement_pdf, summary_statement_pdf, Period,
     PersonRecords, StatementContext,
 };
 use time::macros::date;
@@ -190,4 +192,30 @@ fn main() {
         "summary.pdf",
         &summary_statement_pdf(&people, &tax_year, &context).expect("summary"),
     );
+
+    let deferred = cfp_domain::samples::deferred_payment_statement(
+        "DPS-2026-0042",
+        "100318859",
+        "Irene Hartley",
+        "20000.00",
+    );
+    write(
+        "deferred-payment.pdf",
+        &deferred_payment_pdf(&deferred, &context).expect("deferred payment statement"),
+    );
+    write(
+        "deferred-payment.csv",
+        deferred_payment_csv(&deferred).as_bytes(),
+    );
+    let assessment = cfp_domain::samples::assessment_result(
+        "FA-2026-0007",
+        "100234567",
+        "Margaret Okafor",
+        Some("Backdated to 5 January, when your pension went up."),
+    );
+    write(
+        "assessment.pdf",
+        &assessment_pdf(&assessment, &context).expect("assessment"),
+    );
+    write("assessment.csv", assessment_csv(&assessment).as_bytes());
 }

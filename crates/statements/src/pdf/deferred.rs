@@ -73,25 +73,6 @@ pub fn deferred_payment_pdf(
     flow.y += 6.0;
     blocks::paragraph(&mut flow, face, BODY, 0.0, &statement.headroom_sentence());
 
-    let rates = &statement.amounts().interest_rates;
-    if !rates.is_empty() {
-        blocks::heading(&mut flow, "Interest rates");
-        let rows: Vec<(&str, String)> = rates
-            .iter()
-            .map(|rate| {
-                (
-                    "From",
-                    format!(
-                        "{}: {}% a year",
-                        long_date(rate.applies_from),
-                        rate.percent_a_year
-                    ),
-                )
-            })
-            .collect();
-        blocks::facts(&mut flow, &rows);
-    }
-
     let pages = flow.finish(context);
     let meta = Metadata {
         title: format!("{TITLE} {}", h.reference),
@@ -112,10 +93,36 @@ pub fn deferred_payment_pdf(
 }
 
 fn figure(flow: &mut Flow, statement: &DeferredPaymentStatement, word: &str, item: DeferredItem) {
+    let explanation = match item {
+        // The rates go with the interest they explain (as their own section they pushed a
+        // one-page statement onto a second page).
+        DeferredItem::Interest => format!("{} {}", item.explanation(), rates_sentence(statement)),
+        _ => item.explanation().to_string(),
+    };
     blocks::explained_figure(
         flow,
         &format!("{word}{}", item.label()),
         &statement.amount_of(item).to_display_gbp(),
-        item.explanation(),
+        &explanation,
     );
+}
+
+/// "The rate was 2.65% a year from 1 July 2025, then 2.40% a year from 1 January 2026."
+fn rates_sentence(statement: &DeferredPaymentStatement) -> String {
+    let rates: Vec<String> = statement
+        .amounts()
+        .interest_rates
+        .iter()
+        .map(|rate| {
+            format!(
+                "{}% a year from {}",
+                rate.percent_a_year,
+                long_date(rate.applies_from)
+            )
+        })
+        .collect();
+    match rates.as_slice() {
+        [] => String::new(),
+        _ => format!("The rate was {}.", rates.join(", then ")),
+    }
 }
