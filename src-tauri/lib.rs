@@ -122,9 +122,21 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
 
 pub fn run() {
     let context = tauri::generate_context!();
-    if let Err(error) = builder(ShellState::from_environment()).run(context) {
-        // Tauri's own error text names no personal data; it is what support needs.
-        eprintln!("Client Finance Portal could not start: {error}");
-        std::process::exit(1);
-    }
+    let app = match builder(ShellState::from_environment()).build(context) {
+        Ok(app) => app,
+        Err(error) => {
+            // Tauri's own error text names no personal data; it is what support needs.
+            eprintln!("Client Finance Portal could not start: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Close the store while the process is still whole: connections left open race
+            // SQLCipher's own clean-up at exit.
+            if let Some(Ok(portal)) = app.state::<ShellState>().portal.get() {
+                tauri::async_runtime::block_on(portal.close());
+            }
+        }
+    });
 }

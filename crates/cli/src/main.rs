@@ -157,17 +157,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         env!("CARGO_PKG_VERSION"),
     )?;
     let portal = Portal::start(setup).await?;
-    let mut out = std::io::stdout().lock();
-    let text = match cli.command {
-        Command::SignIn => sign_in(&portal).await?,
+    let outcome = command(&portal, cli.command).await;
+    portal.close().await;
+    // A closed pipe (`| head`) is not worth a message.
+    let _ = std::io::stdout().lock().write_all(outcome?.as_bytes());
+    Ok(())
+}
+
+/// Runs one command and returns what to print.
+async fn command(portal: &Portal, command: Command) -> Result<String, Failure> {
+    Ok(match command {
+        Command::SignIn => sign_in(portal).await?,
         Command::SignOut => {
             portal.sign_out().await;
             "Signed out. Your documents stay on this computer.\n".to_string()
         }
         Command::People => render::people(&portal.people().await?),
-        Command::Sync => sync(&portal).await?,
+        Command::Sync => sync(portal).await?,
         Command::Documents { person } => {
-            let person = find_person(&portal, &person).await?;
+            let person = find_person(portal, &person).await?;
             let list = portal
                 .documents(&person.person_id, &Default::default())
                 .await?;
@@ -176,18 +184,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Show { document_ids } => {
             let mut shown = Vec::new();
             for id in &document_ids {
-                shown.push(show(&portal, id).await?);
+                shown.push(show(portal, id).await?);
             }
             shown.join(&format!("\n{}\n\n", "-".repeat(40)))
         }
         Command::Requests => render::requests(&portal.access_requests().await?),
-        Command::Statement(args) => statements::statement(&portal, args).await?,
-        Command::Export(args) => statements::export(&portal, args).await?,
-        Command::Print(args) => statements::print(&portal, args).await?,
-    };
-    // A closed pipe (`| head`) is not worth a message.
-    let _ = out.write_all(text.as_bytes());
-    Ok(())
+        Command::Statement(args) => statements::statement(portal, args).await?,
+        Command::Export(args) => statements::export(portal, args).await?,
+        Command::Print(args) => statements::print(portal, args).await?,
+    })
 }
 
 fn read_passphrase() -> Result<Passphrase, Failure> {

@@ -228,6 +228,20 @@ impl Portal {
         }
     }
 
+    /// Before the program ends: closes the store, so its connections are shut on their worker
+    /// threads while the process is still whole. (A program that exits with them still open
+    /// races SQLCipher's own clean-up at exit; the command line once died there with "double
+    /// free".) Nothing else changes: the session and the documents stay on disk.
+    pub async fn close(&self) {
+        let store = self.local.lock().await.store.take();
+        if let Some(store) = store {
+            if let Ok(store) = Arc::try_unwrap(store) {
+                store.close().await;
+            }
+            // Otherwise a task still reading holds it, and closes it when it lets go.
+        }
+    }
+
     /// `lock`: hides everything until the passphrase is given or the person signs in again.
     /// A passphrase store is closed and its key forgotten. Kiosk: the same as signing out.
     pub async fn lock(&self) -> SessionView {
