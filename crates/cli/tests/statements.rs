@@ -286,28 +286,8 @@ async fn tax_year_statements_and_an_advice_as_pdf_and_csv() {
         .unwrap()
         .to_string();
     assert!(reference.starts_with("RA-"), "{listed}");
-    let advice = desk.path("advice.pdf");
-    ok(&desk
-        .run_locked(&["export", &reference, "--output", advice.to_str().unwrap()])
-        .await);
-    qpdf_check(&advice);
-    let words = pdftotext(&advice);
-    assert!(words.contains(&reference), "{words}");
+    let (words, lines) = export_as_pdf_and_csv(&desk, &reference, "advice").await;
     assert!(words.contains(MARGARET), "{words}");
-    let advice_csv = desk.path("advice.csv");
-    ok(&desk
-        .run_locked(&[
-            "export",
-            &reference,
-            "--format",
-            "csv",
-            "--output",
-            advice_csv.to_str().unwrap(),
-        ])
-        .await);
-    let lines = csv_lines(&advice_csv);
-    assert!(!lines.is_empty());
-    assert!(lines.iter().all(|l| l["Reference"] == reference));
     let (_, net) = csv_totals(&lines);
     assert_eq!(net, lines[0]["Net amount paid"].parse::<Money>().unwrap());
     assert!(words.contains(&net.to_display_gbp()), "{words}");
@@ -377,30 +357,42 @@ async fn a_deferred_payment_statement_and_an_assessment_as_pdf_and_csv() {
     ] {
         let listed = ok(&desk.run_locked(&["documents", "--person", person]).await);
         let reference = reference_starting(&listed, prefix);
-        let pdf = desk.path(&format!("{prefix}doc.pdf"));
-        ok(&desk
-            .run_locked(&["export", &reference, "--output", pdf.to_str().unwrap()])
-            .await);
-        qpdf_check(&pdf);
-        let words = pdftotext(&pdf);
-        for text in [reference.as_str(), person, wanted] {
+        let (words, _) = export_as_pdf_and_csv(&desk, &reference, &format!("{prefix}doc")).await;
+        for text in [person, wanted] {
             assert!(words.contains(text), "{text} in {words}");
         }
-        let csv = desk.path(&format!("{prefix}doc.csv"));
-        ok(&desk
-            .run_locked(&[
-                "export",
-                &reference,
-                "--format",
-                "csv",
-                "--output",
-                csv.to_str().unwrap(),
-            ])
-            .await);
-        let lines = csv_lines(&csv);
-        assert!(!lines.is_empty());
-        assert!(lines.iter().all(|l| l["Reference"] == reference));
     }
+}
+
+/// `export DOCUMENT` as a PDF (checked by qpdf; its words returned) and as a CSV (its rows
+/// returned, each naming the document's reference), into files named from `stem`.
+async fn export_as_pdf_and_csv(
+    desk: &Desk,
+    reference: &str,
+    stem: &str,
+) -> (String, Vec<BTreeMap<String, String>>) {
+    let pdf = desk.path(&format!("{stem}.pdf"));
+    ok(&desk
+        .run_locked(&["export", reference, "--output", pdf.to_str().unwrap()])
+        .await);
+    qpdf_check(&pdf);
+    let words = pdftotext(&pdf);
+    assert!(words.contains(reference), "{reference} in {words}");
+    let csv = desk.path(&format!("{stem}.csv"));
+    ok(&desk
+        .run_locked(&[
+            "export",
+            reference,
+            "--format",
+            "csv",
+            "--output",
+            csv.to_str().unwrap(),
+        ])
+        .await);
+    let lines = csv_lines(&csv);
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l["Reference"] == reference));
+    (words, lines)
 }
 
 /// Under a kiosk policy nothing is saved (exit 6, plain words), whoever is signed in.
