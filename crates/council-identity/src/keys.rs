@@ -6,11 +6,12 @@
 //! restart and at least [`NEXT_KEY_MIN_AGE`]) it promotes that key to signing, and the old key
 //! stays published so tokens it signed still verify until [`SigningKeys::retire`] removes it.
 
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::KeyPair as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use jsonwebtoken::{DecodingKey, EncodingKey};
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
-use rsa::traits::PublicKeyParts;
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqlitePool};
 use time::OffsetDateTime;
@@ -18,7 +19,7 @@ use time::OffsetDateTime;
 use council_kit::secret::sha256_base64url;
 
 /// RSA modulus size: 2048 bits is the widely supported minimum for RS256.
-const RSA_BITS: usize = 2048;
+const RSA_SIZE: KeySize = KeySize::Rsa2048;
 const ALGORITHM: &str = "RS256";
 
 /// How long a next key must have existed before it may sign: the JWKS cache time (300 s) twice
@@ -144,20 +145,24 @@ impl SigningKeys {
     }
 
     async fn add(pool: &SqlitePool, now: OffsetDateTime) -> Result<String, KeyError> {
-        // Key generation is CPU-heavy: keep it off the async workers.
-        let key = tokio::task::spawn_blocking(|| {
-            rsa::PrivateKey::new(&mut getrandom::SysRng, RSA_BITS).map_err(|_| KeyError::Generate)
+        // Key generation is CPU-heavy: keep it off the async workers. aws-lc (constant-time
+        // RSA, unlike the `rsa` crate: RUSTSEC-2023-0071) makes the key; it is stored as PKCS#1,
+        // the form keys have always been stored in.
+        let der = tokio::task::spawn_blocking(|| {
+            let key = KeyPair::generate(RSA_SIZE).map_err(|_| KeyError::Generate)?;
+            let pkcs8 = key.as_der().map_err(|_| KeyError::Generate)?;
+            pkcs1_from_pkcs8(pkcs8.as_ref())
         })
         .await
         .map_err(|_| KeyError::Generate)??;
-        let der = key.to_pkcs1_der().map_err(|_| KeyError::Generate)?;
+        let key = KeyPair::from_der(&der).map_err(|_| KeyError::Generate)?;
         let jwk = public_jwk(&key, now);
         sqlx::query(
             "INSERT INTO identity_signing_keys (kid, algorithm, private_key_pkcs1_base64, created_at) VALUES (?, ?, ?, ?)",
         )
         .bind(&jwk.kid)
         .bind(ALGORITHM)
-        .bind(STANDARD.encode(der.as_bytes()))
+        .bind(STANDARD.encode(&der))
         .bind(now.unix_timestamp())
         .execute(pool)
         .await?;
@@ -200,7 +205,7 @@ impl SigningKeys {
             let der = STANDARD
                 .decode(&key.pkcs1_base64)
                 .map_err(|_| KeyError::Damaged)?;
-            let private = rsa::PrivateKey::from_pkcs1_der(&der).map_err(|_| KeyError::Damaged)?;
+            let private = KeyPair::from_der(&der).map_err(|_| KeyError::Damaged)?;
             let created =
                 OffsetDateTime::from_unix_timestamp(key.created).map_err(|_| KeyError::Damaged)?;
             let jwk = public_jwk(&private, created);
@@ -247,9 +252,11 @@ fn signing(stored: &[StoredKey]) -> Option<&StoredKey> {
 
 /// The public half as a JWK. The `kid` is derived from the key itself (and its creation date, so
 /// an operator can tell keys apart), so it can never point at the wrong key.
-fn public_jwk(key: &rsa::PrivateKey, created: OffsetDateTime) -> PublicJwk {
-    let n = URL_SAFE_NO_PAD.encode(key.n_bytes());
-    let e = URL_SAFE_NO_PAD.encode(key.e_bytes());
+fn public_jwk(key: &KeyPair, created: OffsetDateTime) -> PublicJwk {
+    // Big-endian without leading zeros (RFC 7518 section 6.3.1), as the kid has always been made.
+    let public = key.public_key();
+    let n = URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero());
+    let e = URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero());
     let thumbprint = sha256_base64url(format!("{n}.{e}").as_bytes());
     PublicJwk {
         kty: "RSA".into(),
@@ -260,3 +267,17 @@ fn public_jwk(key: &rsa::PrivateKey, created: OffsetDateTime) -> PublicJwk {
         e,
     }
 }
+
+/// The PKCS#1 `RSAPrivateKey` inside a PKCS#8 `PrivateKeyInfo` (RFC 5208): what aws-lc makes,
+/// unwrapped to what the database has always held (and what `EncodingKey::from_rsa_der` reads).
+fn pkcs1_from_pkcs8(pkcs8: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let info = pkcs8::PrivateKeyInfo::try_from(pkcs8).map_err(|_| KeyError::Generate)?;
+    if info.algorithm.oid != RSA_ENCRYPTION {
+        return Err(KeyError::Generate);
+    }
+    Ok(info.private_key.to_vec())
+}
+
+/// rsaEncryption (RFC 8017, appendix A.1).
+const RSA_ENCRYPTION: pkcs8::ObjectIdentifier =
+    pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");

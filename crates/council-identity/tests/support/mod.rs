@@ -30,7 +30,7 @@ pub struct Provider {
     pub identity: Identity,
     pub sink: SmtpSink,
     pub clock: ManualClock,
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -45,11 +45,53 @@ pub async fn start() -> Provider {
 }
 
 pub async fn start_with(policy: Policy) -> Provider {
+    start_in(policy, tempfile::tempdir().unwrap()).await
+}
+
+/// Starts the provider on `dir/identity.db`, which the test may have prepared.
+pub async fn start_in(policy: Policy, dir: tempfile::TempDir) -> Provider {
+    start_full(policy, dir, None, "http").await
+}
+
+/// Starts the provider with an `https://` issuer (as behind a TLS proxy), still served over
+/// plain HTTP on loopback.
+pub async fn start_https() -> Provider {
+    start_full(
+        Policy::default(),
+        tempfile::tempdir().unwrap(),
+        None,
+        "https",
+    )
+    .await
+}
+
+/// Starts the provider as if behind a reverse proxy on this machine: a request's
+/// `X-Forwarded-For` header says which visitor it is (as the service's `trusted_proxies` does).
+pub async fn start_behind_proxy() -> Provider {
+    start_behind_proxy_with(Policy::default()).await
+}
+
+pub async fn start_behind_proxy_with(policy: Policy) -> Provider {
+    let loopback = std::net::IpAddr::from([127, 0, 0, 1]);
+    start_full(
+        policy,
+        tempfile::tempdir().unwrap(),
+        Some(council_kit::throttle::TrustedProxies::new([loopback])),
+        "http",
+    )
+    .await
+}
+
+async fn start_full(
+    policy: Policy,
+    dir: tempfile::TempDir,
+    trusted_proxies: Option<council_kit::throttle::TrustedProxies>,
+    issuer_scheme: &str,
+) -> Provider {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let sink = SmtpSink::start().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
     let pool = council_kit::db::open_sqlite(&format!(
         "sqlite://{}",
         dir.path().join("identity.db").display()
@@ -69,7 +111,7 @@ pub async fn start_with(policy: Policy) -> Provider {
     )
     .unwrap();
     let config = IdentityConfig {
-        issuer: Url::parse(&base).unwrap(),
+        issuer: Url::parse(&format!("{issuer_scheme}://127.0.0.1:{port}")).unwrap(),
         council_name: "Test Council".into(),
         service_name: "Your council account".into(),
         access_token_audience: "council-finance-api".into(),
@@ -95,9 +137,11 @@ pub async fn start_with(policy: Policy) -> Provider {
     )
     .await
     .unwrap();
-    let app = identity
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let mut router = identity.router();
+    if let Some(trusted) = trusted_proxies {
+        router = router.layer(axum::Extension(trusted));
+    }
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -106,7 +150,7 @@ pub async fn start_with(policy: Policy) -> Provider {
         identity,
         sink,
         clock,
-        _dir: dir,
+        dir,
         server,
     }
 }
