@@ -30,12 +30,15 @@ pub mod codes {
     pub const BODY_TOO_LARGE: &str = "bodyTooLarge";
     /// 409: the thing is not in a state that allows this (for example withdrawing an approved request).
     pub const CONFLICT: &str = "conflict";
+    /// 409: the account already has the most access requests waiting for review that it may
+    /// have (10); the message says so. Wait for decisions or withdraw one, then send again.
+    pub const TOO_MANY_OPEN_REQUESTS: &str = "tooManyOpenRequests";
     /// 422: an import was refused; nothing of it was stored. The message lists the problems.
     pub const IMPORT_REFUSED: &str = "importRefused";
     /// 500: our fault; try again later.
     pub const INTERNAL: &str = "internalError";
 
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         UNAUTHORIZED,
         TOKEN_EXPIRED,
         NOT_FOUND,
@@ -43,6 +46,7 @@ pub mod codes {
         METHOD_NOT_ALLOWED,
         BODY_TOO_LARGE,
         CONFLICT,
+        TOO_MANY_OPEN_REQUESTS,
         IMPORT_REFUSED,
         INTERNAL,
     ];

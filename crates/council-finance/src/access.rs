@@ -22,9 +22,22 @@ pub enum AccessError {
     Invalid(String),
     #[error("There is no record matching this request, so it cannot be approved. Reject it with a reason instead.")]
     NoMatchingRecord,
+    /// The request is not the version the reviewer saw (sent again since, or matching another
+    /// person now): the decision is refused and the reviewer shown what is there now.
+    #[error("This request changed while you were looking at it.")]
+    Changed,
+    #[error(
+        "You already have {OPEN_REQUESTS_MAX} requests waiting for review. Wait until the council \
+         has decided some of them, or withdraw one you no longer need, then send this one again."
+    )]
+    TooManyOpen,
     #[error(transparent)]
     Record(#[from] RecordError),
 }
+
+/// The most requests one account may have waiting for review at once: enough for anyone acting
+/// for several people, while one account cannot flood the reviewers' queue.
+pub const OPEN_REQUESTS_MAX: i64 = 10;
 
 impl From<sqlx::Error> for AccessError {
     fn from(error: sqlx::Error) -> Self {
@@ -52,6 +65,8 @@ pub struct StoredRequest {
     pub evidence: Option<String>,
     pub state: AccessRequestState,
     pub person_id: Option<String>,
+    /// Which version of the details this is: 1 when first sent, one more at each resubmission.
+    pub version: i64,
     pub submitted_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub decided_at: Option<OffsetDateTime>,
@@ -63,6 +78,7 @@ impl std::fmt::Debug for StoredRequest {
         f.debug_struct("StoredRequest")
             .field("request_id", &self.request_id)
             .field("state", &self.state.label())
+            .field("version", &self.version)
             .finish_non_exhaustive()
     }
 }
@@ -90,31 +106,17 @@ impl StoredRequest {
     }
 
     fn from_row(row: &SqliteRow) -> Result<Self, RecordError> {
-        let damaged = |_| RecordError::Damaged;
-        let relationship: String = row.get("relationship");
-        let date_of_birth: String = row.get("date_of_birth");
-        let postcode: String = row.get("postcode");
-        let client_id: Option<String> = row.get("client_id");
-        let time = |seconds: i64| OffsetDateTime::from_unix_timestamp(seconds).map_err(damaged);
         Ok(Self {
             request_id: row.get("request_id"),
             account_sub: row.get("account_sub"),
             requester_name: row.get("requester_name"),
             requester_email: row.get("requester_email"),
-            relationship: relationship_from_db(&relationship).ok_or(RecordError::Damaged)?,
-            person: RequestedPerson {
-                given_name: row.get("given_name"),
-                family_name: row.get("family_name"),
-                date_of_birth: parse_date(&date_of_birth).ok_or(RecordError::Damaged)?,
-                postcode: postcode.parse().map_err(|_| RecordError::Damaged)?,
-                client_id: client_id
-                    .map(|id| id.parse())
-                    .transpose()
-                    .map_err(|_| RecordError::Damaged)?,
-            },
+            relationship: relationship_in_row(row)?,
+            person: person_in_row(row)?,
             evidence: row.get("evidence"),
             state: state_from_db(row.get("state"), row.get("reason"))?,
             person_id: row.get("person_id"),
+            version: row.get("version"),
             submitted_at: time(row.get("submitted_at"))?,
             updated_at: time(row.get("updated_at"))?,
             decided_at: row
@@ -124,6 +126,105 @@ impl StoredRequest {
             decided_by: row.get("decided_by"),
         })
     }
+}
+
+fn time(seconds: i64) -> Result<OffsetDateTime, RecordError> {
+    OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| RecordError::Damaged)
+}
+
+fn relationship_in_row(row: &SqliteRow) -> Result<Relationship, RecordError> {
+    let relationship: String = row.get("relationship");
+    relationship_from_db(&relationship).ok_or(RecordError::Damaged)
+}
+
+/// The person's details as the requester gave them (a request's row or one of its versions).
+fn person_in_row(row: &SqliteRow) -> Result<RequestedPerson, RecordError> {
+    let date_of_birth: String = row.get("date_of_birth");
+    let postcode: String = row.get("postcode");
+    let client_id: Option<String> = row.get("client_id");
+    Ok(RequestedPerson {
+        given_name: row.get("given_name"),
+        family_name: row.get("family_name"),
+        date_of_birth: parse_date(&date_of_birth).ok_or(RecordError::Damaged)?,
+        postcode: postcode.parse().map_err(|_| RecordError::Damaged)?,
+        client_id: client_id
+            .map(|id| id.parse())
+            .transpose()
+            .map_err(|_| RecordError::Damaged)?,
+    })
+}
+
+/// One version of a request's details as the requester sent it, and how it ended once a later
+/// version replaced it. `Debug` is hand-written: it holds personal data.
+#[derive(Clone)]
+pub struct RequestVersion {
+    pub version: i64,
+    pub relationship: Relationship,
+    pub person: RequestedPerson,
+    pub evidence: Option<String>,
+    pub submitted_at: OffsetDateTime,
+    /// `None` for the current version (its outcome is the request's state).
+    pub ended: Option<VersionEnd>,
+}
+
+/// How a replaced version ended: rejected (by a staff id) or withdrawn (by the requester).
+#[derive(Clone)]
+pub struct VersionEnd {
+    pub outcome: AccessRequestState,
+    pub at: OffsetDateTime,
+    pub by: Option<String>,
+}
+
+impl std::fmt::Debug for RequestVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestVersion")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestVersion {
+    fn from_row(row: &SqliteRow) -> Result<Self, RecordError> {
+        let outcome: Option<String> = row.get("outcome");
+        let ended = match outcome {
+            None => None,
+            Some(outcome) => Some(VersionEnd {
+                outcome: state_from_db(outcome, row.get("reason"))?,
+                at: time(
+                    row.get::<Option<i64>, _>("ended_at")
+                        .ok_or(RecordError::Damaged)?,
+                )?,
+                by: row.get("ended_by"),
+            }),
+        };
+        Ok(Self {
+            version: row.get("version"),
+            relationship: relationship_in_row(row)?,
+            person: person_in_row(row)?,
+            evidence: row.get("evidence"),
+            submitted_at: time(row.get("submitted_at"))?,
+            ended,
+        })
+    }
+}
+
+/// Every version of a request, newest first.
+pub async fn versions(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+) -> Result<Vec<RequestVersion>, AccessError> {
+    let rows = sqlx::query(
+        "SELECT version, relationship, given_name, family_name, date_of_birth, postcode, \
+         client_id, evidence, submitted_at, outcome, reason, ended_at, ended_by \
+         FROM finance_access_request_versions WHERE request_id = ? ORDER BY version DESC",
+    )
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(RequestVersion::from_row)
+        .collect::<Result<_, _>>()?)
 }
 
 pub fn relationship_to_db(relationship: Relationship) -> &'static str {
@@ -220,7 +321,55 @@ fn clean_evidence(evidence: &Option<String>) -> Option<String> {
 
 const REQUEST_COLUMNS: &str = "request_id, account_sub, requester_name, requester_email, \
      relationship, given_name, family_name, date_of_birth, postcode, client_id, evidence, state, \
-     reason, person_id, submitted_at, updated_at, decided_at, decided_by";
+     reason, person_id, submitted_at, updated_at, decided_at, decided_by, version";
+
+/// Refuses a new request (or a resubmission) when the account already has the most it may have
+/// waiting for review.
+async fn check_room_for_one_more(
+    conn: &mut SqliteConnection,
+    account_sub: &str,
+) -> Result<(), AccessError> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM finance_access_requests WHERE account_sub = ? AND state = ?",
+    )
+    .bind(account_sub)
+    .bind("pending")
+    .fetch_one(conn)
+    .await?;
+    if open >= OPEN_REQUESTS_MAX {
+        return Err(AccessError::TooManyOpen);
+    }
+    Ok(())
+}
+
+/// Keeps one version of a request's details exactly as sent.
+async fn keep_version(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+    version: i64,
+    request: &NewAccessRequest,
+    now: OffsetDateTime,
+) -> Result<(), AccessError> {
+    let p = &request.person;
+    sqlx::query(
+        "INSERT INTO finance_access_request_versions (request_id, version, relationship, \
+         given_name, family_name, date_of_birth, postcode, client_id, evidence, submitted_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(version)
+    .bind(relationship_to_db(request.relationship))
+    .bind(p.given_name.trim())
+    .bind(p.family_name.trim())
+    .bind(format_date(p.date_of_birth))
+    .bind(p.postcode.as_str())
+    .bind(p.client_id.as_ref().map(|id| id.as_str().to_owned()))
+    .bind(clean_evidence(&request.evidence))
+    .bind(now.unix_timestamp())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 pub async fn create(
     conn: &mut SqliteConnection,
@@ -230,10 +379,11 @@ pub async fn create(
     now: OffsetDateTime,
 ) -> Result<StoredRequest, AccessError> {
     check_details(request, now.date())?;
+    check_room_for_one_more(conn, &requester.sub).await?;
     let p = &request.person;
     sqlx::query(&format!(
         "INSERT INTO finance_access_requests ({REQUEST_COLUMNS}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL)"
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL, 1)"
     ))
     .bind(request_id)
     .bind(&requester.sub)
@@ -251,6 +401,7 @@ pub async fn create(
     .bind(now.unix_timestamp())
     .execute(&mut *conn)
     .await?;
+    keep_version(conn, request_id, 1, request, now).await?;
     get(conn, request_id).await?.ok_or(AccessError::NotFound)
 }
 
@@ -372,7 +523,8 @@ async fn save_state(
         .ok_or(AccessError::NotFound)
 }
 
-/// The requester sends a rejected or withdrawn request again, with corrected details.
+/// The requester sends a rejected or withdrawn request again, with corrected details: a new
+/// version. The version it replaces keeps its details and how it ended (rejected, withdrawn).
 pub async fn resubmit(
     conn: &mut SqliteConnection,
     account_sub: &str,
@@ -383,12 +535,33 @@ pub async fn resubmit(
     let request = get_for_account(conn, account_sub, request_id).await?;
     request.state.resubmit()?;
     check_details(corrected, now.date())?;
+    check_room_for_one_more(conn, account_sub).await?;
+    let (outcome, reason) = state_to_db(&request.state);
+    sqlx::query(
+        "UPDATE finance_access_request_versions SET outcome = ?, reason = ?, ended_at = ?, \
+         ended_by = ? WHERE request_id = ? AND version = ?",
+    )
+    .bind(outcome)
+    .bind(reason)
+    .bind(
+        request
+            .decided_at
+            .unwrap_or(request.updated_at)
+            .unix_timestamp(),
+    )
+    .bind(&request.decided_by)
+    .bind(request_id)
+    .bind(request.version)
+    .execute(&mut *conn)
+    .await?;
+    let version = request.version + 1;
+    keep_version(conn, request_id, version, corrected, now).await?;
     let p = &corrected.person;
     sqlx::query(
         "UPDATE finance_access_requests SET relationship = ?, given_name = ?, family_name = ?, \
          date_of_birth = ?, postcode = ?, client_id = ?, evidence = ?, state = ?, reason = NULL, \
-         person_id = NULL, decided_at = NULL, decided_by = NULL, submitted_at = ?, updated_at = ? \
-         WHERE request_id = ?",
+         person_id = NULL, decided_at = NULL, decided_by = NULL, submitted_at = ?, updated_at = ?, \
+         version = ? WHERE request_id = ?",
     )
     .bind(relationship_to_db(corrected.relationship))
     .bind(p.given_name.trim())
@@ -400,6 +573,7 @@ pub async fn resubmit(
     .bind("pending")
     .bind(now.unix_timestamp())
     .bind(now.unix_timestamp())
+    .bind(version)
     .bind(request_id)
     .execute(&mut *conn)
     .await?;
@@ -417,17 +591,49 @@ pub async fn withdraw(
     save_state(conn, &request, &state, None, now).await
 }
 
-/// Approves a pending request for the person its details match.
-pub async fn approve(
+/// What a reviewer saw on the request's page when they decided: the version of its details and
+/// (for an approval) the person those details matched.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    pub version: i64,
+    pub person_id: Option<&'a str>,
+}
+
+/// The request, if it is still the version the reviewer saw and still waiting for review. A
+/// request decided or withdrawn meanwhile is a transition error (the console says who did what);
+/// one sent again since is [`AccessError::Changed`].
+async fn as_seen(
     conn: &mut SqliteConnection,
     request_id: &str,
+    seen_version: i64,
+) -> Result<StoredRequest, AccessError> {
+    let request = get(conn, request_id).await?.ok_or(AccessError::NotFound)?;
+    // Approving is allowed exactly when rejecting is: while the request waits for review.
+    request.state.approve()?;
+    if request.version != seen_version {
+        return Err(AccessError::Changed);
+    }
+    Ok(request)
+}
+
+/// Approves the version of a pending request the reviewer saw, for the person they saw it match.
+/// Anything different now (a newer version, another best match) is [`AccessError::Changed`].
+pub async fn approve_seen(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+    seen: Seen<'_>,
     staff_id: &str,
     now: OffsetDateTime,
 ) -> Result<StoredRequest, AccessError> {
-    let request = get(conn, request_id).await?.ok_or(AccessError::NotFound)?;
+    let request = as_seen(conn, request_id, seen.version).await?;
     let state = request.state.approve()?;
     let matched = match_person(conn, &request.person).await?;
-    let person = matched.candidate.ok_or(AccessError::NoMatchingRecord)?;
+    let person = match (matched.candidate, seen.person_id) {
+        (Some(person), Some(seen)) if person.person_id == seen => person,
+        // The reviewer saw no match, or another person, or a match that is gone now.
+        (Some(_), _) | (None, Some(_)) => return Err(AccessError::Changed),
+        (None, None) => return Err(AccessError::NoMatchingRecord),
+    };
     save_state(
         conn,
         &request,
@@ -438,6 +644,40 @@ pub async fn approve(
     .await
 }
 
+/// Approves a pending request as it stands now, for the person its details match now. For the
+/// demo data and tests, where nobody looked at a page; the console uses [`approve_seen`].
+pub async fn approve(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+    staff_id: &str,
+    now: OffsetDateTime,
+) -> Result<StoredRequest, AccessError> {
+    let request = get(conn, request_id).await?.ok_or(AccessError::NotFound)?;
+    let matched = match_person(conn, &request.person).await?;
+    let person_id = matched.candidate.map(|p| p.person_id);
+    let seen = Seen {
+        version: request.version,
+        person_id: person_id.as_deref(),
+    };
+    approve_seen(conn, request_id, seen, staff_id, now).await
+}
+
+/// Rejects the version of a pending request the reviewer saw ([`AccessError::Changed`] if it
+/// was sent again since).
+pub async fn reject_seen(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+    seen_version: i64,
+    staff_id: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<StoredRequest, AccessError> {
+    let request = as_seen(conn, request_id, seen_version).await?;
+    let state = request.state.reject(reason)?;
+    save_state(conn, &request, &state, Some((staff_id, None)), now).await
+}
+
+/// Rejects a pending request as it stands now (the demo data; the console uses [`reject_seen`]).
 pub async fn reject(
     conn: &mut SqliteConnection,
     request_id: &str,

@@ -27,8 +27,15 @@ use crate::staff::{self, Role, Staff};
 use crate::Finance;
 
 mod audit_log;
+mod history;
+
+/// What a reviewer is told when the request is not the version they decided on.
+pub const CHANGED: &str = "This request changed while you were looking at it";
 
 pub const HOME: &str = "/console";
+const SIGN_IN: &str = "/console/sign-in";
+/// Where a session that timed out is sent: the sign-in page, saying why.
+const SIGNED_OUT_IDLE: &str = "/console/sign-in?ended=idle";
 const SESSION_COOKIE: &str = "cfp_console";
 /// Before sign-in there is no session: the sign-in form's CSRF token is also set in this cookie
 /// and the two must match (double submit).
@@ -57,17 +64,24 @@ pub fn routes(finance: Finance) -> Router {
         .route("/console/access", get(access_list))
         .route("/console/access/{id}", get(remove_form))
         .route("/console/access/{id}/remove", post(remove))
-        .route("/console/audit", get(audit_log::page))
+        .route(
+            "/console/audit",
+            get(audit_log::page).post(audit_log::filter),
+        )
         .with_state(finance)
 }
 
 /// A console failure, shown as a page.
 pub enum ConsoleError {
     SignIn,
+    /// The session had been idle for too long and has ended.
+    TimedOut,
     NotAllowed,
     NotFound,
     Csrf,
     Internal,
+    /// A whole page to show as it is (say, a request page saying the request changed).
+    Shown(Box<Response>),
     /// The request was decided (or withdrawn) before this decision: a title and what happened.
     AlreadyDecided {
         title: String,
@@ -104,7 +118,9 @@ struct ErrorPage {
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
         let (status, title, text): (StatusCode, String, String) = match self.error {
-            ConsoleError::SignIn => return Redirect::to("/console/sign-in").into_response(),
+            ConsoleError::SignIn => return Redirect::to(SIGN_IN).into_response(),
+            ConsoleError::TimedOut => return Redirect::to(SIGNED_OUT_IDLE).into_response(),
+            ConsoleError::Shown(page) => return *page,
             ConsoleError::NotAllowed => (
                 StatusCode::FORBIDDEN,
                 "You cannot do this".into(),
@@ -166,10 +182,14 @@ async fn signed_in(finance: &Finance, headers: &HeaderMap) -> Result<(Staff, Str
         .acquire()
         .await
         .map_err(|e| fail(finance, e.into()))?;
-    staff::session(&mut conn, token, finance.now())
+    match staff::session(&mut conn, token, finance.now())
         .await
         .map_err(|e| fail(finance, e.into()))?
-        .ok_or_else(|| fail(finance, ConsoleError::SignIn))
+    {
+        staff::SessionCheck::Live(staff, csrf) => Ok((staff, csrf)),
+        staff::SessionCheck::Idle => Err(fail(finance, ConsoleError::TimedOut)),
+        staff::SessionCheck::None => Err(fail(finance, ConsoleError::SignIn)),
+    }
 }
 
 fn check_csrf(
@@ -222,6 +242,8 @@ fn render(
                 (csrf_field(csrf))
                 p class="govuk-body-s" {
                     "Signed in as " (staff.name) " (" (staff.role.as_str()) "). "
+                    "For your security, you are signed out after " (staff::IDLE_MINUTES)
+                    " minutes without activity. "
                     button type="submit" class="govuk-button govuk-button--secondary" { "Sign out" }
                 }
             }
@@ -251,9 +273,13 @@ fn date(d: time::Date) -> String {
 
 // ---- Sign in and out ----
 
-async fn sign_in_form(State(finance): State<Finance>) -> Response {
+async fn sign_in_form(
+    State(finance): State<Finance>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let token = council_kit::csrf::new_token(finance.rng());
-    let mut response = sign_in_page(&finance, &token, &[], "");
+    let idle = query.get("ended").is_some_and(|why| why == "idle");
+    let mut response = sign_in_page(&finance, &token, &[], "", idle);
     set_cookie(
         &mut response,
         &session_cookie(
@@ -266,13 +292,32 @@ async fn sign_in_form(State(finance): State<Finance>) -> Response {
     response
 }
 
-fn sign_in_page(finance: &Finance, csrf: &str, errors: &[FieldError], email: &str) -> Response {
+fn sign_in_page(
+    finance: &Finance,
+    csrf: &str,
+    errors: &[FieldError],
+    email: &str,
+    timed_out: bool,
+) -> Response {
     let page = Page {
         chrome: finance.chrome(),
         title: "Sign in to the finance team console",
         errors,
         navigation: &[],
         content: html! {
+            @if timed_out {
+                div class="govuk-notification-banner" role="region" aria-labelledby="ended-title" {
+                    div class="govuk-notification-banner__header" {
+                        h2 class="govuk-notification-banner__title" id="ended-title" { "Important" }
+                    }
+                    div class="govuk-notification-banner__content" {
+                        p class="govuk-notification-banner__heading" {
+                            "You were signed out because you had not used the console for "
+                            (staff::IDLE_MINUTES) " minutes. Sign in again to carry on."
+                        }
+                    }
+                }
+            }
             h1 class="govuk-heading-l" { "Sign in to the finance team console" }
             p class="govuk-body" { "This is for council staff. People asking to see documents use the Client Finance Portal app." }
             form method="post" action="/console/sign-in" novalidate {
@@ -329,28 +374,39 @@ async fn sign_in(
             throttled.wait_text()
         );
         let errors = [FieldError::new("email", message)];
-        return Ok(sign_in_page(&finance, cookie, &errors, email));
+        return Ok(sign_in_page(&finance, cookie, &errors, email, false));
     }
     let mut conn = finance.pool().acquire().await.map_err(failed)?;
-    let Some(member) = staff::check_password(&mut conn, email, password)
+    let member = match staff::check_sign_in(&mut conn, email, password, finance.argon2())
         .await
         .map_err(|e| fail(&finance, e.into()))?
-    else {
-        throttles
-            .per_account
-            .record(&account_key, now)
-            .await
-            .map_err(failed)?;
-        throttles
-            .per_address
-            .record(&address, now)
-            .await
-            .map_err(failed)?;
-        let errors = [FieldError::new(
-            "email",
-            "The email address or password is not right.",
-        )];
-        return Ok(sign_in_page(&finance, cookie, &errors, email));
+    {
+        staff::SignInCheck::Staff(member) => member,
+        // Said only to someone who knows the account's password.
+        staff::SignInCheck::TurnedOff => {
+            let errors = [FieldError::new(
+                "email",
+                "This staff account is turned off. Ask a console admin to turn it on again.",
+            )];
+            return Ok(sign_in_page(&finance, cookie, &errors, email, false));
+        }
+        staff::SignInCheck::Wrong => {
+            throttles
+                .per_account
+                .record(&account_key, now)
+                .await
+                .map_err(failed)?;
+            throttles
+                .per_address
+                .record(&address, now)
+                .await
+                .map_err(failed)?;
+            let errors = [FieldError::new(
+                "email",
+                "The email address or password is not right.",
+            )];
+            return Ok(sign_in_page(&finance, cookie, &errors, email, false));
+        }
     };
     throttles
         .per_account
@@ -403,7 +459,7 @@ async fn sign_out(
             .await
             .map_err(|e| fail(&finance, e.into()))?;
     }
-    let mut response = Redirect::to("/console/sign-in").into_response();
+    let mut response = Redirect::to(SIGN_IN).into_response();
     *response.status_mut() = StatusCode::SEE_OTHER;
     set_cookie(
         &mut response,
@@ -537,7 +593,16 @@ async fn request_page(
 ) -> ConsoleResult {
     let (staff, csrf) = signed_in(&finance, &headers).await?;
     let request = load_request(&finance, &id).await?;
-    request_view(&finance, &staff, &csrf, &request, &[], Typed::default()).await
+    request_view(
+        &finance,
+        &staff,
+        &csrf,
+        &request,
+        &[],
+        Typed::default(),
+        false,
+    )
+    .await
 }
 
 async fn request_view(
@@ -547,6 +612,7 @@ async fn request_view(
     request: &StoredRequest,
     errors: &[FieldError],
     typed: Typed<'_>,
+    changed: bool,
 ) -> ConsoleResult {
     let mut conn = finance
         .pool()
@@ -556,16 +622,34 @@ async fn request_view(
     let matched = access::match_person(&mut conn, &request.person)
         .await
         .map_err(|e| fail(finance, access_error(e)))?;
+    let history = history::section(&mut conn, request)
+        .await
+        .map_err(|e| fail(finance, e))?;
     let pending = request.state == cfp_domain::AccessRequestState::Pending;
     let p = &request.person;
     let title = format!("Request for {}", request.person_name());
-    Ok(render(
+    let version = request.version.to_string();
+    let mut response = render(
         finance,
         staff,
         csrf,
         &title,
         errors,
         html! {
+            @if changed {
+                div class="govuk-notification-banner" role="alert" aria-labelledby="changed-title" {
+                    div class="govuk-notification-banner__header" {
+                        h2 class="govuk-notification-banner__title" id="changed-title" { "Important" }
+                    }
+                    div class="govuk-notification-banner__content" {
+                        p class="govuk-notification-banner__heading" { (CHANGED) }
+                        p class="govuk-body" {
+                            "Your decision was not saved and nobody was emailed. These are the "
+                            "details as they are now: check them, then decide again."
+                        }
+                    }
+                }
+            }
             span class="govuk-caption-l" { (request.relationship.label()) }
             h1 class="govuk-heading-l" { (title) }
             p class="govuk-body" { strong class="govuk-tag" { (request.state.label()) } }
@@ -591,10 +675,13 @@ async fn request_view(
                 }
             }
             @if pending {
-                @if matched.candidate.is_some() {
+                @if let Some(record) = &matched.candidate {
                     h2 class="govuk-heading-m" { "Approve" }
+                    // The version and the person on screen: the decision binds exactly these.
                     form method="post" action={ "/console/requests/" (request.request_id) "/approve" } {
                         (csrf_field(csrf))
+                        input type="hidden" name="version" value=(version);
+                        input type="hidden" name="person_id" value=(record.person_id);
                         (button("Approve access"))
                     }
                 } @else {
@@ -603,12 +690,18 @@ async fn request_view(
                 h2 class="govuk-heading-m" { "Reject" }
                 form method="post" action={ "/console/requests/" (request.request_id) "/reject" } novalidate {
                     (csrf_field(csrf))
+                    input type="hidden" name="version" value=(version);
                     (reason_fields("reason", "Why is the request rejected?", &REJECT_REASONS, errors, typed))
                     button type="submit" class="govuk-button govuk-button--warning" { "Reject request" }
                 }
             }
+            (history)
         },
-    ))
+    );
+    if changed {
+        *response.status_mut() = StatusCode::CONFLICT;
+    }
+    Ok(response)
 }
 
 fn row(key: &str, value: &str) -> Markup {
@@ -722,9 +815,24 @@ fn chosen_reason(
 // ---- Decisions ----
 
 enum Decision {
-    Approve,
-    Reject(String),
+    /// The version the reviewer saw and the person it matched on their screen.
+    Approve {
+        version: i64,
+        person_id: String,
+    },
+    Reject {
+        reason: String,
+        version: i64,
+    },
     Remove(String),
+}
+
+/// The version of the request the form was made for (a form without one is out of date: it
+/// can match no version, so the decision is refused as changed).
+fn seen_version(form: &HashMap<String, String>) -> i64 {
+    form.get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// Makes the decision and its audit entry in one transaction, then emails the requester.
@@ -732,6 +840,7 @@ enum Decision {
 async fn decide(
     finance: &Finance,
     staff: &Staff,
+    csrf: &str,
     request_id: &str,
     decision: Decision,
 ) -> Result<bool, ErrorPage> {
@@ -742,13 +851,19 @@ async fn decide(
         .await
         .map_err(|e| fail(finance, e.into()))?;
     let (result, action, reason) = match &decision {
-        Decision::Approve => (
-            access::approve(&mut tx, request_id, &staff.staff_id, now).await,
-            Action::RequestApproved,
-            None,
-        ),
-        Decision::Reject(reason) => (
-            access::reject(&mut tx, request_id, &staff.staff_id, reason, now).await,
+        Decision::Approve { version, person_id } => {
+            let seen = access::Seen {
+                version: *version,
+                person_id: Some(person_id),
+            };
+            (
+                access::approve_seen(&mut tx, request_id, seen, &staff.staff_id, now).await,
+                Action::RequestApproved,
+                None,
+            )
+        }
+        Decision::Reject { reason, version } => (
+            access::reject_seen(&mut tx, request_id, *version, &staff.staff_id, reason, now).await,
             Action::RequestRejected,
             Some(reason.clone()),
         ),
@@ -764,6 +879,11 @@ async fn decide(
         Err(AccessError::Transition(_)) => {
             drop(tx);
             return Err(already_decided(finance, request_id).await);
+        }
+        // The requester sent it again (or it matches someone else now): show what is there now.
+        Err(AccessError::Changed) => {
+            drop(tx);
+            return Err(changed_page(finance, staff, csrf, request_id).await);
         }
         Err(AccessError::NoMatchingRecord) => return Err(fail(finance, ConsoleError::NotFound)),
         Err(error) => return Err(fail(finance, access_error(error))),
@@ -785,11 +905,26 @@ async fn decide(
     tx.commit().await.map_err(|e| fail(finance, e.into()))?;
     let council = &finance.config().council_name;
     let email = match &decision {
-        Decision::Approve => emails::approved(council, &request),
-        Decision::Reject(reason) => emails::rejected(council, &request, reason),
+        Decision::Approve { .. } => emails::approved(council, &request),
+        Decision::Reject { reason, .. } => emails::rejected(council, &request, reason),
         Decision::Remove(reason) => emails::removed(council, &request, reason),
     };
     Ok(finance.mailer().send(&email).await.is_ok())
+}
+
+/// The request page again, as the request is now, saying it changed and nothing was saved.
+async fn changed_page(finance: &Finance, staff: &Staff, csrf: &str, request_id: &str) -> ErrorPage {
+    let shown = async {
+        let request = load_request(finance, request_id).await?;
+        request_view(finance, staff, csrf, &request, &[], Typed::default(), true).await
+    };
+    match shown.await {
+        Ok(page) => ErrorPage {
+            finance: finance.clone(),
+            error: ConsoleError::Shown(Box::new(page)),
+        },
+        Err(page) => page,
+    }
 }
 
 /// The page for a decision that came too late: who decided the request, when, and what.
@@ -849,7 +984,11 @@ async fn approve(
 ) -> ConsoleResult {
     let (staff, csrf) = signed_in(&finance, &headers).await?;
     check_csrf(&finance, &csrf, &form)?;
-    let mailed = decide(&finance, &staff, &id, Decision::Approve).await?;
+    let decision = Decision::Approve {
+        version: seen_version(&form),
+        person_id: form.get("person_id").cloned().unwrap_or_default(),
+    };
+    let mailed = decide(&finance, &staff, &csrf, &id, decision).await?;
     Ok(done("approved", mailed))
 }
 
@@ -863,13 +1002,17 @@ async fn reject(
     check_csrf(&finance, &csrf, &form)?;
     match chosen_reason(&REJECT_REASONS, &form, "reason") {
         Ok(reason) => {
-            let mailed = decide(&finance, &staff, &id, Decision::Reject(reason)).await?;
+            let decision = Decision::Reject {
+                reason,
+                version: seen_version(&form),
+            };
+            let mailed = decide(&finance, &staff, &csrf, &id, decision).await?;
             Ok(done("rejected", mailed))
         }
         Err(errors) => {
             let request = load_request(&finance, &id).await?;
             let typed = Typed::from_form(&form);
-            request_view(&finance, &staff, &csrf, &request, &errors, typed).await
+            request_view(&finance, &staff, &csrf, &request, &errors, typed, false).await
         }
     }
 }
@@ -998,7 +1141,7 @@ async fn remove(
     admin_only(&finance, &staff)?;
     match chosen_reason(&REMOVE_REASONS, &form, "reason") {
         Ok(reason) => {
-            let mailed = decide(&finance, &staff, &id, Decision::Remove(reason)).await?;
+            let mailed = decide(&finance, &staff, &csrf, &id, Decision::Remove(reason)).await?;
             Ok(done("removed", mailed))
         }
         Err(errors) => {

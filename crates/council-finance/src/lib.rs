@@ -79,6 +79,7 @@ struct Inner {
     rng: Arc<dyn Randomness>,
     chrome: Chrome,
     throttles: StaffThrottles,
+    argon2_runs: staff::Argon2Runs,
 }
 
 /// Limits on console sign-in, kept in the database (they outlive a restart).
@@ -133,6 +134,7 @@ impl Finance {
         Ok(Self {
             inner: Arc::new(Inner {
                 throttles,
+                argon2_runs: staff::Argon2Runs::default(),
                 config,
                 pool,
                 verifier,
@@ -181,6 +183,16 @@ impl Finance {
 
     pub(crate) fn throttles(&self) -> &StaffThrottles {
         &self.inner.throttles
+    }
+
+    /// How many Argon2 computations console sign-ins have made since the service started (each
+    /// try should cost exactly one, whatever the email: see [`staff::Argon2Runs`]).
+    pub fn argon2_runs(&self) -> u64 {
+        self.inner.argon2_runs.get()
+    }
+
+    pub(crate) fn argon2(&self) -> &staff::Argon2Runs {
+        &self.inner.argon2_runs
     }
 
     pub(crate) fn chrome(&self) -> &Chrome {

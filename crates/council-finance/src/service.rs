@@ -1,5 +1,6 @@
 //! What `council-service` needs to run the finance side: its settings from the configuration
-//! file, and the `import` and `staff add` commands, so wiring it in is a few lines there.
+//! file, and the `import` and `staff add` / `staff disable` / `staff enable` commands, so wiring
+//! it in is a few lines there.
 
 use std::path::PathBuf;
 
@@ -107,6 +108,29 @@ pub async fn add_staff(
         "Added {} as {}. They sign in at /console/sign-in.",
         email.trim(),
         role.as_str()
+    ))
+}
+
+/// `council-service staff disable EMAIL`: the account can no longer sign in to the console, and
+/// every console session it has open ends now.
+pub async fn disable_staff(finance: &Finance, email: &str) -> Result<String, String> {
+    let mut conn = finance.pool().acquire().await.map_err(|e| e.to_string())?;
+    let email = staff::set_turned_off(&mut conn, email, true, finance.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "Turned off the console account of {email}; its open sessions have ended."
+    ))
+}
+
+/// `council-service staff enable EMAIL`: a turned-off account may sign in again.
+pub async fn enable_staff(finance: &Finance, email: &str) -> Result<String, String> {
+    let mut conn = finance.pool().acquire().await.map_err(|e| e.to_string())?;
+    let email = staff::set_turned_off(&mut conn, email, false, finance.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "Turned on the console account of {email}. They can sign in again."
     ))
 }
 

@@ -322,3 +322,56 @@ async fn nobody_can_resubmit_another_users_rejected_request() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_account_may_have_at_most_ten_requests_waiting_for_review() {
+    let council = start().await;
+    council.push(&demo_records()).await;
+    let (_, token) = council.account("Chloe", "chloe@example.org").await;
+    let (_, other_token) = council.account("Other", "other@example.org").await;
+    let thomas = demo_records()
+        .people
+        .into_iter()
+        .find(|p| p.given_name == "Thomas")
+        .unwrap();
+    let body = ask_for(&thomas, "appointee", Some("DWP letter 2025"));
+    let mut sent = Vec::new();
+    for _ in 0..10 {
+        let response = council.post_json("/access-requests", &token, &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        sent.push(response.json::<AccessRequest>().await.unwrap());
+    }
+
+    // The eleventh is refused with a stable code and a sentence the app can show.
+    let response = council.post_json("/access-requests", &token, &body).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let refused: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(refused["code"], "tooManyOpenRequests");
+    assert_eq!(
+        refused["message"],
+        "You already have 10 requests waiting for review. Wait until the council has decided \
+         some of them, or withdraw one you no longer need, then send this one again."
+    );
+    let list: AccessRequestList =
+        serde_json::from_value(council.get_json("/access-requests", &token).await).unwrap();
+    assert_eq!(list.requests.len(), 10, "the eleventh was not stored");
+    // The cap is per account.
+    let response = council
+        .post_json("/access-requests", &other_token, &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    // Withdrawing one makes room; sending a withdrawn one again counts like a new one.
+    let withdraw = format!("/access-requests/{}/withdraw", sent[0].request_id);
+    let response = council
+        .post_json(&withdraw, &token, &serde_json::json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = council.post_json("/access-requests", &token, &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let resubmit = format!("/access-requests/{}/resubmit", sent[0].request_id);
+    let response = council.post_json(&resubmit, &token, &body).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let refused: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(refused["code"], "tooManyOpenRequests");
+}

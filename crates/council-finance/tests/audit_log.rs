@@ -90,6 +90,18 @@ fn actor_option(html: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// Filters the log through its form (a POST), following the answer to the filtered page.
+async fn filter(admin: &Browser, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let response = admin
+        .submit("/console/audit", "/console/audit", fields)
+        .await;
+    if response.status() == StatusCode::SEE_OTHER {
+        admin.get_text(&location(&response)).await
+    } else {
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
 /// `given` asks for the person through the API and Rita approves it in the console. Returns
 /// their access token.
 async fn approved(council: &Council, rita: &Browser, given: &str, person: &ImportPerson) -> String {
@@ -137,7 +149,7 @@ async fn the_log_answers_who_read_a_persons_documents_and_what_a_reviewer_decide
     council.sync(&owen_token, dennis_id, None, 500).await;
 
     // Everything about Margaret, and only her: who asked, who approved, who read.
-    let (status, html) = admin.get_text("/console/audit?client_id=100234567").await;
+    let (status, html) = filter(&admin, &[("client_id", "100234567")]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let margaret_label = format!("{} (client ID 100234567)", full_name(&margaret));
     let about_margaret = rows(&html);
@@ -186,9 +198,11 @@ async fn the_log_answers_who_read_a_persons_documents_and_what_a_reviewer_decide
     assert!(by_rita.iter().any(|row| row[3].starts_with(&dennis_label)));
 
     // Person and action together.
-    let (_, html) = admin
-        .get_text("/console/audit?client_id=100318842&action=documents+read")
-        .await;
+    let (_, html) = filter(
+        &admin,
+        &[("client_id", "100318842"), ("action", "documents read")],
+    )
+    .await;
     let reads = rows(&html);
     assert!(!reads.is_empty());
     assert!(reads
@@ -196,13 +210,13 @@ async fn the_log_answers_who_read_a_persons_documents_and_what_a_reviewer_decide
         .all(|row| row[1] == "Owen Tester (app user)" && row[2] == "Documents read"));
 
     // A client ID that is wrong or unknown is said plainly.
-    let (status, html) = admin.get_text("/console/audit?client_id=12ab").await;
+    let (status, html) = filter(&admin, &[("client_id", "12ab")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         error_messages(&html),
         ["Enter a client ID like 100234567 (9 digits)."]
     );
-    let (_, html) = admin.get_text("/console/audit?client_id=999999999").await;
+    let (_, html) = filter(&admin, &[("client_id", "999999999")]).await;
     assert_eq!(
         error_messages(&html),
         ["There is nobody with this client ID in the council's records."]
@@ -210,8 +224,12 @@ async fn the_log_answers_who_read_a_persons_documents_and_what_a_reviewer_decide
     assert!(rows(&html).is_empty());
 
     // Reviewers cannot read the log.
-    let (status, _) = rita.get_text("/console/audit?client_id=100234567").await;
+    let (status, _) = rita.get_text("/console/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let response = rita
+        .post_form("/console/audit", &[("client_id", "100234567")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -289,4 +307,123 @@ async fn older_and_newer_links_page_through_every_entry_once() {
     let forward: Vec<Vec<Vec<String>>> = pages.iter().map(|html| rows(html)).collect();
     assert_eq!(back, forward, "the same pages both ways");
     assert_eq!(page_link(&html, "Newer entries"), None);
+}
+
+/// Every address on an audit log page: links and form actions.
+fn addresses(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("a[href], form[action]").unwrap();
+    document
+        .select(&selector)
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("action")))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn assert_no_client_id(addresses: &[String]) {
+    let client_ids: Vec<String> = demo_records()
+        .people
+        .iter()
+        .map(|p| p.client_id.as_str().to_owned())
+        .collect();
+    for address in addresses {
+        for client_id in &client_ids {
+            assert!(
+                !address.contains(client_id.as_str()),
+                "a client ID in a URL: {address}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn client_ids_never_appear_in_the_audit_logs_urls() {
+    let council = start().await;
+    council.push(&demo_records()).await;
+    let rita = council
+        .staff_named("rita@council.example", "Rita Reviewer", Role::Reviewer)
+        .await;
+    let admin = council
+        .staff_named("ada@council.example", "Ada Admin", Role::Admin)
+        .await;
+    let margaret = demo_person("100234567");
+    let dennis = demo_person("100318842");
+    approved(&council, &rita, "Ruth", &margaret).await;
+    approved(&council, &rita, "Owen", &dennis).await;
+    // Enough reads of Margaret's documents for a second page of entries about her.
+    let margaret_id = {
+        let mut conn = council.finance.pool().acquire().await.unwrap();
+        let person =
+            council_finance::records::person_by_client_id(&mut conn, &"100234567".parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        for n in 0..60 {
+            audit::record(
+                &mut conn,
+                &format!("read-{n:02}"),
+                council.finance.now() - Duration::minutes(n),
+                Entry {
+                    actor: Actor::Account("ruth"),
+                    action: Action::DocumentsRead,
+                    person_id: Some(&person.person_id),
+                    request_id: None,
+                    detail: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        person.person_id
+    };
+
+    // The whole log: people are linked by opaque id, and the filter form posts.
+    let (status, html) = admin.get_text("/console/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("(client ID 100234567)"),
+        "still shown as text"
+    );
+    assert_no_client_id(&addresses(&html));
+    let document = scraper::Html::parse_document(&html);
+    let form = document
+        .select(&scraper::Selector::parse("form[action=\"/console/audit\"]").unwrap())
+        .next()
+        .expect("the filter form");
+    assert_eq!(form.value().attr("method"), Some("post"));
+
+    // Filtering by client ID is a POST; the answer sends the browser to an opaque address.
+    let response = admin
+        .submit(
+            "/console/audit",
+            "/console/audit",
+            &[("client_id", "100234567"), ("actor", ""), ("action", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let filtered = location(&response);
+    assert_no_client_id(std::slice::from_ref(&filtered));
+    assert!(filtered.contains(&margaret_id), "{filtered}");
+    let (status, html) = admin.get_text(&filtered).await;
+    assert_eq!(status, StatusCode::OK);
+    let about_margaret = rows(&html);
+    assert_eq!(about_margaret.len(), 50, "a full first page");
+    assert!(about_margaret
+        .iter()
+        .all(|row| row[3].starts_with(&format!("{} (client ID 100234567)", full_name(&margaret)))));
+    let older = page_link(&html, "Older entries").expect("a second page");
+    assert_no_client_id(&addresses(&html));
+    let (_, html) = admin.get_text(&older).await;
+    assert!(!rows(&html).is_empty());
+    assert_no_client_id(&addresses(&html));
+
+    // A client ID in the query string filters nothing any more.
+    let (status, html) = admin.get_text("/console/audit?client_id=100234567").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        rows(&html)
+            .iter()
+            .any(|row| row[3].starts_with(&full_name(&dennis))),
+        "not filtered by the query's client ID"
+    );
 }

@@ -128,15 +128,16 @@ async fn decisions_made_while_imports_run_all_land() {
     for n in 0..8 {
         requests.push(pending_request(&council, "Thomas", &format!("asker{n}@example.org")).await);
     }
-    // Every decision and push runs at once, each as its own task over its own connection.
-    let token = reviewer.csrf().await;
+    // Every decision and push runs at once, each as its own task over its own connection, with
+    // the approve form of the request's page (its CSRF token and the version on screen).
     let mut decisions = tokio::task::JoinSet::new();
     for request in &requests {
-        let action = reviewer.url(&format!("/console/requests/{}/approve", request.request_id));
+        let page = format!("/console/requests/{}", request.request_id);
+        let (_, html) = reviewer.get_text(&page).await;
+        let form = form_inputs(&html, &format!("{page}/approve"));
+        let action = reviewer.url(&format!("{page}/approve"));
         let client = reviewer.client.clone();
-        let token = token.clone();
         decisions.spawn(async move {
-            let form = [("csrf_token", token)];
             client
                 .post(action)
                 .form(&form)

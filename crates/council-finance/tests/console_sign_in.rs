@@ -98,3 +98,33 @@ async fn fifty_wrong_passwords_from_one_address_lock_every_account_from_it() {
         "allowed again after the window"
     );
 }
+
+/// Timing must not tell which staff emails exist: every try, whatever the email, costs exactly
+/// one Argon2 computation (a verify, against a stand-in hash when there is no such account).
+/// Counted, not timed.
+#[tokio::test]
+async fn every_sign_in_try_costs_one_argon2_run_whether_or_not_the_email_exists() {
+    let council = start().await;
+    council.staff("rita@council.example", Role::Reviewer).await;
+    let browser = council.browser();
+    let tries = [
+        ("nobody@council.example", "wrong password!", NOT_RIGHT),
+        ("rita@council.example", "wrong password!", NOT_RIGHT),
+        ("another.nobody@council.example", STAFF_PASSWORD, NOT_RIGHT),
+    ];
+    for (email, password, message) in tries {
+        let before = council.finance.argon2_runs();
+        let (status, errors) = sign_in(&browser, email, password).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(errors, [message]);
+        assert_eq!(council.finance.argon2_runs() - before, 1, "{email}");
+    }
+    let before = council.finance.argon2_runs();
+    let (status, _) = sign_in(&browser, "rita@council.example", STAFF_PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        council.finance.argon2_runs() - before,
+        1,
+        "the right password"
+    );
+}

@@ -65,9 +65,17 @@ export class ConsoleBrowser {
    * @param {string} requestId
    */
   async approve(requestId) {
-    const csrf = hiddenField(await this.page(`/console/requests/${requestId}`), 'csrf_token');
-    if (!csrf) throw new Error('The request page has no csrf_token');
-    const response = await this.request(`/console/requests/${requestId}/approve`, { csrf_token: csrf });
+    const html = await this.page(`/console/requests/${requestId}`);
+    // The approve form's hidden fields: the CSRF token, and the version and matched person on
+    // screen (the console refuses a decision about any other version).
+    /** @type {Record<string, string>} */
+    const form = {};
+    for (const name of ['csrf_token', 'version', 'person_id']) {
+      const value = hiddenField(html, name);
+      if (!value) throw new Error(`The request page has no ${name}`);
+      form[name] = value;
+    }
+    const response = await this.request(`/console/requests/${requestId}/approve`, form);
     await response.body?.cancel();
     if (response.status >= 400) throw new Error(`Approving the request failed (status ${response.status})`);
   }

@@ -40,6 +40,7 @@ pub async fn list(
         (status = 201, description = "The request, waiting for review", body = AccessRequest),
         (status = 400, description = "A detail is missing or not acceptable", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 409, description = "tooManyOpenRequests: the caller already has 10 requests waiting for review", body = ErrorBody),
     ))]
 pub async fn create(
     State(finance): State<Finance>,
@@ -77,7 +78,7 @@ pub async fn create(
         (status = 400, description = "A detail is missing or not acceptable", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "No such request for this caller", body = ErrorBody),
-        (status = 409, description = "Only a rejected or withdrawn request can be sent again", body = ErrorBody),
+        (status = 409, description = "Only a rejected or withdrawn request can be sent again (conflict), and not while 10 others wait for review (tooManyOpenRequests)", body = ErrorBody),
     ))]
 pub async fn resubmit(
     State(finance): State<Finance>,

@@ -160,6 +160,17 @@ impl From<AccessError> for Failure {
                 codes::CONFLICT,
                 AccessError::NoMatchingRecord.to_string(),
             ),
+            AccessError::TooManyOpen => Failure::new(
+                StatusCode::CONFLICT,
+                codes::TOO_MANY_OPEN_REQUESTS,
+                AccessError::TooManyOpen.to_string(),
+            ),
+            // Only the console's decisions bind a version; the API never meets it.
+            AccessError::Changed => Failure::new(
+                StatusCode::CONFLICT,
+                codes::CONFLICT,
+                AccessError::Changed.to_string(),
+            ),
             AccessError::Record(e) => Failure::internal(&e),
         }
     }

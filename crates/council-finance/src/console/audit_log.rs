@@ -1,19 +1,29 @@
-//! The audit log page (admins): filter by person (client ID), by who did it and by what, page
-//! through older and newer entries with plain links, and read names instead of the stored ids.
-//! Everything is a GET form or link, so it works without JavaScript and pages can be bookmarked.
+//! The audit log page (admins): filter by person (typed as a client ID), by who did it and by
+//! what, page through older and newer entries with plain links, and read names instead of the
+//! stored ids. No JavaScript.
+//!
+//! Client IDs never go into a URL (they would land in browser history, proxy and server logs):
+//! the filter form is a POST, which finds the person and sends the browser on to the filtered
+//! page by the person's opaque id. Links and page links carry only opaque ids, so filtered pages
+//! can still be bookmarked. A client ID in the query string is ignored.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
 use maud::{html, Markup};
 
-use council_kit::page::{FieldError, Input};
+use council_kit::page::{csrf_field, FieldError, Input};
 
-use super::{admin_only, date_time, fail, group_class, render, signed_in, ConsoleResult};
+use super::{
+    admin_only, check_csrf, date_time, fail, group_class, render, signed_in, ConsoleResult,
+    ErrorPage,
+};
 use crate::audit::{self, Action, Filter, Page, Position, Recorded, Start};
-use crate::records;
-use crate::staff;
+use crate::records::{self, PersonRecord};
+use crate::staff::{self, Staff};
 use crate::Finance;
 
 const PATH: &str = "/console/audit";
@@ -21,37 +31,38 @@ const PATH: &str = "/console/audit";
 pub const PAGE_SIZE: u32 = 50;
 const FINANCE_SYSTEM: &str = "finance-system";
 
-/// What the filter form asked for, exactly as typed (shown again, and kept in page links).
+/// What the filter asks for: the person by opaque id, who and what as stored. This is what links
+/// carry; a client ID typed in the form becomes `person` before any link is made.
 #[derive(Default)]
 struct Asked {
-    client_id: String,
+    person: String,
     actor: String,
     action: String,
 }
 
 impl Asked {
-    fn from_query(query: &HashMap<String, String>) -> Self {
+    fn from_fields(fields: &HashMap<String, String>) -> Self {
         let field = |name: &str| {
-            query
+            fields
                 .get(name)
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default()
         };
         Asked {
-            client_id: field("client_id"),
+            person: field("person"),
             actor: field("actor"),
             action: field("action"),
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.client_id.is_empty() && self.actor.is_empty() && self.action.is_empty()
+        self.person.is_empty() && self.actor.is_empty() && self.action.is_empty()
     }
 
     /// A link to this filter starting at `start` (the filter travels with every page link).
     fn link(&self, start: Option<(&str, &Position)>) -> String {
         let mut pairs: Vec<(&str, String)> = [
-            ("client_id", self.client_id.clone()),
+            ("person", self.person.clone()),
             ("actor", self.actor.clone()),
             ("action", self.action.clone()),
         ]
@@ -161,6 +172,7 @@ impl Names {
     }
 }
 
+/// `GET /console/audit`: the log, filtered by the opaque ids in the query (if any).
 pub(super) async fn page(
     State(finance): State<Finance>,
     headers: HeaderMap,
@@ -168,17 +180,64 @@ pub(super) async fn page(
 ) -> ConsoleResult {
     let (staff_member, csrf) = signed_in(&finance, &headers).await?;
     admin_only(&finance, &staff_member)?;
-    let asked = Asked::from_query(&query);
+    let asked = Asked::from_fields(&query);
     let mut conn = finance
         .pool()
         .acquire()
         .await
         .map_err(|e| fail(&finance, e.into()))?;
+    let person = if asked.person.is_empty() {
+        None
+    } else {
+        records::person(&mut conn, &asked.person)
+            .await
+            .map_err(|e| fail(&finance, e.into()))?
+    };
+    let start = match (query.get("older"), query.get("newer")) {
+        (Some(p), _) => Position::from_param(p).map(Start::OlderThan),
+        (None, Some(p)) => Position::from_param(p).map(Start::NewerThan),
+        (None, None) => Some(Start::Newest),
+    }
+    .unwrap_or(Start::Newest);
+    let typed = person
+        .as_ref()
+        .map(|p| p.client_id.as_str().to_owned())
+        .unwrap_or_default();
+    let shown = Shown {
+        staff: &staff_member,
+        csrf: &csrf,
+        asked: &asked,
+        typed_client_id: &typed,
+        person: person.as_ref(),
+        errors: &[],
+    };
+    show(&finance, &mut conn, shown, &start).await
+}
 
+/// `POST /console/audit`: the filter form. A client ID is looked up here and the browser sent on
+/// to the page for the person's opaque id; a wrong one is said on the form, with no redirect.
+pub(super) async fn filter(
+    State(finance): State<Finance>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> ConsoleResult {
+    let (staff_member, csrf) = signed_in(&finance, &headers).await?;
+    check_csrf(&finance, &csrf, &form)?;
+    admin_only(&finance, &staff_member)?;
+    let mut asked = Asked::from_fields(&form);
+    asked.person.clear();
+    let typed = form
+        .get("client_id")
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default();
+    let mut conn = finance
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| fail(&finance, e.into()))?;
     let mut errors = Vec::new();
-    let mut person = None;
-    if !asked.client_id.is_empty() {
-        match asked.client_id.parse() {
+    if !typed.is_empty() {
+        match typed.parse() {
             Err(_) => errors.push(FieldError::new(
                 "client_id",
                 "Enter a client ID like 100234567 (9 digits).",
@@ -187,7 +246,7 @@ pub(super) async fn page(
                 .await
                 .map_err(|e| fail(&finance, e.into()))?
             {
-                Some(found) => person = Some(found),
+                Some(found) => asked.person = found.person_id,
                 None => errors.push(FieldError::new(
                     "client_id",
                     "There is nobody with this client ID in the council's records.",
@@ -195,21 +254,58 @@ pub(super) async fn page(
             },
         }
     }
-    let start = match (query.get("older"), query.get("newer")) {
-        (Some(p), _) => Position::from_param(p).map(Start::OlderThan),
-        (None, Some(p)) => Position::from_param(p).map(Start::NewerThan),
-        (None, None) => Some(Start::Newest),
+    if errors.is_empty() {
+        let mut response = Redirect::to(&asked.link(None)).into_response();
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        return Ok(response);
     }
-    .unwrap_or(Start::Newest);
+    let shown = Shown {
+        staff: &staff_member,
+        csrf: &csrf,
+        asked: &asked,
+        typed_client_id: &typed,
+        person: None,
+        errors: &errors,
+    };
+    show(&finance, &mut conn, shown, &Start::Newest).await
+}
+
+/// What one rendering of the page shows.
+struct Shown<'a> {
+    staff: &'a Staff,
+    csrf: &'a str,
+    asked: &'a Asked,
+    /// The client ID in the form's box: as typed, or the filtered person's (page text, never a URL).
+    typed_client_id: &'a str,
+    person: Option<&'a PersonRecord>,
+    errors: &'a [FieldError],
+}
+
+async fn show(
+    finance: &Finance,
+    conn: &mut sqlx::SqliteConnection,
+    shown: Shown<'_>,
+    start: &Start,
+) -> Result<Response, ErrorPage> {
+    let Shown {
+        staff: staff_member,
+        csrf,
+        asked,
+        typed_client_id,
+        person,
+        errors,
+    } = shown;
+    // A person id that names nobody (any more) matches no entries, rather than all of them.
+    let unknown_person = !asked.person.is_empty() && person.is_none();
     let filter = Filter {
-        person_id: person.as_ref().map(|p| p.person_id.as_str()),
+        person_id: (!asked.person.is_empty()).then_some(asked.person.as_str()),
         actor: (!asked.actor.is_empty()).then_some(asked.actor.as_str()),
         action: (!asked.action.is_empty()).then_some(asked.action.as_str()),
     };
-    let page = if errors.is_empty() {
-        audit::page(&mut conn, filter, &start, PAGE_SIZE)
+    let page = if errors.is_empty() && !unknown_person {
+        audit::page(conn, filter, start, PAGE_SIZE)
             .await
-            .map_err(|e| fail(&finance, e.into()))?
+            .map_err(|e| fail(finance, e.into()))?
     } else {
         Page {
             entries: Vec::new(),
@@ -217,14 +313,14 @@ pub(super) async fn page(
             newer: None,
         }
     };
-    let names = Names::look_up(&mut conn, &page.entries, &asked.actor)
+    let names = Names::look_up(conn, &page.entries, &asked.actor)
         .await
-        .map_err(|e| fail(&finance, e))?;
-    let team = staff::everyone(&mut conn)
+        .map_err(|e| fail(finance, e))?;
+    let team = staff::everyone(conn)
         .await
-        .map_err(|e| fail(&finance, e.into()))?;
+        .map_err(|e| fail(finance, e.into()))?;
 
-    let about = person.as_ref().map(|p| {
+    let about = person.map(|p| {
         format!(
             " about {} (client ID {})",
             p.full_name(),
@@ -238,27 +334,29 @@ pub(super) async fn page(
         by.unwrap_or_default()
     );
     Ok(render(
-        &finance,
-        &staff_member,
-        &csrf,
+        finance,
+        staff_member,
+        csrf,
         "Audit log",
-        &errors,
+        errors,
         html! {
             h1 class="govuk-heading-l" { "Audit log" }
             p class="govuk-body" { "Who did what, and when. Choose a person, who did it or what was done to see only those entries." }
-            (filter_form(&asked, &errors, &team, &names))
+            (filter_form(asked, typed_client_id, csrf, errors, &team, &names))
             @if page.entries.is_empty() {
                 p class="govuk-body" { "There are no entries to show." }
             } @else {
-                (entries_table(&caption, &page.entries, &names, &asked))
+                (entries_table(&caption, &page.entries, &names, asked))
             }
-            (pagination(&asked, &page))
+            (pagination(asked, &page))
         },
     ))
 }
 
 fn filter_form(
     asked: &Asked,
+    typed_client_id: &str,
+    csrf: &str,
     errors: &[FieldError],
     team: &[(String, String, String)],
     names: &Names,
@@ -269,14 +367,15 @@ fn filter_form(
             .iter()
             .any(|(id, _, _)| asked.actor == format!("staff:{id}"));
     html! {
-        form method="get" action=(PATH) novalidate {
+        form method="post" action=(PATH) novalidate {
+            (csrf_field(csrf))
             fieldset class="govuk-fieldset" {
                 legend class="govuk-fieldset__legend govuk-fieldset__legend--m" {
                     h2 class="govuk-fieldset__heading" { "Filter the log" }
                 }
                 (Input::new("client_id", "Person's client ID")
                     .hint("For example, 100234567. Shows everything about that person, such as who read their documents.")
-                    .value(&asked.client_id)
+                    .value(typed_client_id)
                     .inputmode("numeric")
                     .width("govuk-input--width-10")
                     .render(errors))
@@ -356,8 +455,8 @@ fn person_cell(entry: &Recorded, names: &Names, asked: &Asked) -> Markup {
         return html! {};
     };
     match names.people.get(person_id) {
-        Some((name, client_id)) if asked.client_id != *client_id => html! {
-            a class="govuk-link" href=(query_link(&[("client_id", client_id.clone())])) {
+        Some((name, client_id)) if asked.person != person_id => html! {
+            a class="govuk-link" href=(query_link(&[("person", person_id.to_owned())])) {
                 (name) " (client ID " (client_id) ")"
                 span class="govuk-visually-hidden" { ": show only entries about them" }
             }
@@ -407,7 +506,7 @@ mod tests {
     #[test]
     fn page_links_keep_the_filter_and_encode_it() {
         let asked = Asked {
-            client_id: "100234567".into(),
+            person: "p3rs0n-Id_x".into(),
             actor: "staff:a-b_c".into(),
             action: "documents read".into(),
         };
@@ -417,7 +516,7 @@ mod tests {
         };
         assert_eq!(
             asked.link(Some(("older", &position))),
-            "/console/audit?client_id=100234567&actor=staff%3Aa-b_c&action=documents%20read\
+            "/console/audit?person=p3rs0n-Id_x&actor=staff%3Aa-b_c&action=documents%20read\
              &older=1700000000.xYz-_1"
         );
         assert_eq!(Asked::default().link(None), "/console/audit");

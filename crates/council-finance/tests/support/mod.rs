@@ -505,6 +505,20 @@ impl Browser {
         (status, response.text().await.unwrap())
     }
 
+    /// Posts exactly these fields (say, a form's inputs read earlier from a page).
+    pub async fn post_fields(
+        &self,
+        action: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(action))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Opens `page`, takes the CSRF token from the form posting to `action`, and submits it.
     pub async fn submit(
         &self,
@@ -514,10 +528,12 @@ impl Browser {
     ) -> reqwest::Response {
         let (status, html) = self.get_text(page).await;
         assert_eq!(status, StatusCode::OK, "opening {page}: {html}");
-        let token = form_field(&html, action, "csrf_token")
+        form_field(&html, action, "csrf_token")
             .unwrap_or_else(|| panic!("no form posting to {action} on {page}"));
+        // As a browser does: the form's hidden fields (the CSRF token, the version seen) go too.
+        let hidden = hidden_inputs(&html, action);
         let mut form: Vec<(&str, &str)> = fields.to_vec();
-        form.push(("csrf_token", &token));
+        form.extend(hidden.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         self.client
             .post(self.url(action))
             .form(&form)
@@ -525,6 +541,47 @@ impl Browser {
             .await
             .unwrap()
     }
+}
+
+/// Every named input of the form posting to `action` (hidden fields included), as a browser
+/// would send them: what a page's form carries when it is posted later.
+pub fn form_inputs(html: &str, action: &str) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let selector =
+        scraper::Selector::parse(&format!("form[action=\"{action}\"] input[name]")).unwrap();
+    document
+        .select(&selector)
+        .filter(|input| {
+            !matches!(input.value().attr("type"), Some("radio" | "checkbox"))
+                || input.value().attr("checked").is_some()
+        })
+        .map(|input| {
+            let value = input.value();
+            (
+                value.attr("name").unwrap_or_default().to_owned(),
+                value.attr("value").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The hidden inputs of the form posting to `action`.
+pub fn hidden_inputs(html: &str, action: &str) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(&format!(
+        "form[action=\"{action}\"] input[type=\"hidden\"][name]"
+    ))
+    .unwrap();
+    document
+        .select(&selector)
+        .map(|input| {
+            let value = input.value();
+            (
+                value.attr("name").unwrap_or_default().to_owned(),
+                value.attr("value").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
 }
 
 pub fn form_field(html: &str, action: &str, name: &str) -> Option<String> {
