@@ -162,6 +162,35 @@ console_browser_tests() {
   npm --prefix tests/console test
 }
 
+# Known vulnerabilities in the dependency tree, checked offline: cargo-deny (pinned) against the
+# RustSec snapshot in ../shared/advisory-db.bundle, with the accepted advisories in .ci/deny.toml.
+CARGO_DENY_VERSION=0.20.2
+ADVISORY_DB_BUNDLE="$CFP_ROOT/../shared/advisory-db.bundle"
+# cargo-deny keeps each database in a folder named after its URL (the default RustSec URL gives this).
+ADVISORY_DB_FOLDER=advisory-db-3157b0e258782691
+ensure_cargo_deny() {
+  if cargo deny --version 2>/dev/null | grep -qx "cargo-deny ${CARGO_DENY_VERSION}"; then
+    echo "cargo-deny ${CARGO_DENY_VERSION} is installed."
+    return 0
+  fi
+  env -u CARGO_TARGET_DIR cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+}
+advisories_are_clear() {
+  if [ ! -f "$ADVISORY_DB_BUNDLE" ]; then
+    echo "The advisory database snapshot is missing: $ADVISORY_DB_BUNDLE" >&2
+    return 1
+  fi
+  # A fresh clone each run, so a newer snapshot in shared/ is always the one checked.
+  export CFP_ADVISORY_DB_ROOT="$CARGO_TARGET_DIR/advisory-dbs"
+  rm -rf "$CFP_ADVISORY_DB_ROOT"
+  mkdir -p "$CFP_ADVISORY_DB_ROOT"
+  git clone --quiet --branch main "$ADVISORY_DB_BUNDLE" "$CFP_ADVISORY_DB_ROOT/$ADVISORY_DB_FOLDER"
+  echo "Advisory database snapshot of $(git -C "$CFP_ADVISORY_DB_ROOT/$ADVISORY_DB_FOLDER" log -1 --format=%cs)."
+  # Metadata for every platform needs every platform's crates downloaded (from the registry).
+  cargo fetch --quiet
+  cargo deny --offline --config .ci/deny.toml check advisories bans
+}
+
 # The finance API's OpenAPI document, checked by an independent validator (Python's
 # openapi-spec-validator, pinned, in a venv beside the build cache).
 OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
