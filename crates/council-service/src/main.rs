@@ -32,6 +32,11 @@ Usage:
                                            add a finance-team account for the console (/console);
                                            the password is typed without being shown, or read
                                            as one line from standard input when that is a pipe
+  council-service staff disable --config FILE EMAIL
+                                           turn a console account off: it cannot sign in, and
+                                           its open console sessions end at once
+  council-service staff enable --config FILE EMAIL
+                                           turn a console account on again
 
 Logging: set RUST_LOG (for example RUST_LOG=info). Logs never contain personal data or secrets.";
 
@@ -255,8 +260,29 @@ async fn import(mut args: pico_args::Arguments) -> Result<(), String> {
 }
 
 async fn staff(mut args: pico_args::Arguments) -> Result<(), String> {
-    if args.subcommand().ok().flatten().as_deref() != Some("add") {
-        return Err(format!("the staff command is: staff add ...\n\n{USAGE}"));
+    let turn = match args.subcommand().ok().flatten().as_deref() {
+        Some("add") => None,
+        Some("disable") => Some(false),
+        Some("enable") => Some(true),
+        _ => {
+            return Err(format!(
+                "the staff command is: staff add, staff disable or staff enable\n\n{USAGE}"
+            ))
+        }
+    };
+    if let Some(on) = turn {
+        let service = built(&mut args).await?;
+        let email: String = args
+            .free_from_str()
+            .map_err(|_| "name the staff member's email address".to_string())?;
+        let finance = &service.finance;
+        let message = if on {
+            council_finance::service::enable_staff(finance, &email).await?
+        } else {
+            council_finance::service::disable_staff(finance, &email).await?
+        };
+        println!("{message}");
+        return Ok(());
     }
     let email: String = args
         .value_from_str("--email")

@@ -156,3 +156,84 @@ async fn staff_add_makes_an_account_that_can_sign_in_and_never_prints_the_passwo
             .unwrap();
     assert!(refused.is_none(), "the refused accounts were not added");
 }
+
+/// Runs `staff disable` or `staff enable` for `email`.
+fn staff_turn(config: &Path, turn: &str, email: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_council-service"))
+        .args(["staff", turn, "--config"])
+        .arg(config)
+        .arg(email)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_disable_stops_sign_in_and_ends_open_sessions_and_staff_enable_undoes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("council.toml");
+    std::fs::write(&config, config_toml(dir.path())).unwrap();
+    let rita = [
+        "--email",
+        "rita@council.example",
+        "--name",
+        "Rita Reviewer",
+        "--role",
+        "admin",
+    ];
+    assert!(staff_add(&config, &rita, &format!("{PASSWORD}\n"))
+        .status
+        .success());
+    let service = Service::build(
+        ServiceConfig::load(&config).unwrap(),
+        Arc::new(SystemClock),
+        Arc::new(OsRandomness),
+        |_| None,
+    )
+    .await
+    .unwrap();
+    let mut conn = service.finance.pool().acquire().await.unwrap();
+    let member =
+        council_finance::staff::check_password(&mut conn, "rita@council.example", PASSWORD)
+            .await
+            .unwrap()
+            .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let (session, _) =
+        council_finance::staff::start_session(&mut conn, &member.staff_id, &OsRandomness, now)
+            .await
+            .unwrap();
+
+    let output = staff_turn(&config, "disable", "Rita@Council.example");
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "Turned off the console account of rita@council.example; its open sessions have ended."
+    );
+    let open = council_finance::staff::session(&mut conn, &session, now)
+        .await
+        .unwrap();
+    assert_eq!(open, council_finance::staff::SessionCheck::None);
+    let signed_in =
+        council_finance::staff::check_password(&mut conn, "rita@council.example", PASSWORD)
+            .await
+            .unwrap();
+    assert!(signed_in.is_none(), "a turned-off account cannot sign in");
+
+    let output = staff_turn(&config, "enable", "rita@council.example");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        council_finance::staff::check_password(&mut conn, "rita@council.example", PASSWORD)
+            .await
+            .unwrap()
+            .is_some(),
+        "on again"
+    );
+
+    let output = staff_turn(&config, "disable", "nobody@council.example");
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("There is no staff account with the email address"),
+        "{}",
+        text(&output)
+    );
+}
