@@ -3,9 +3,12 @@
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use std::sync::Arc;
+
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use time::OffsetDateTime;
+use tokio::sync::Semaphore;
 
 use council_kit::secret::Randomness;
 
@@ -113,6 +116,30 @@ pub async fn insert(
     Ok(())
 }
 
+/// How long an account nobody confirmed is kept (it holds personal details, and anyone can make
+/// one for any email address).
+pub const UNCONFIRMED_KEPT: time::Duration = time::Duration::days(1);
+
+/// Deletes accounts whose email was never confirmed, made more than [`UNCONFIRMED_KEPT`] ago
+/// and with no registration younger than that (their codes and registrations go with them).
+pub async fn delete_unconfirmed(
+    pool: &SqlitePool,
+    now: OffsetDateTime,
+) -> Result<u64, sqlx::Error> {
+    let cutoff = (now - UNCONFIRMED_KEPT).unix_timestamp();
+    let deleted = sqlx::query(
+        "DELETE FROM identity_accounts WHERE email_verified = ? AND created_at <= ? \
+         AND NOT EXISTS (SELECT 1 FROM identity_registrations r \
+                         WHERE r.account_id = identity_accounts.id AND r.created_at > ?)",
+    )
+    .bind(false)
+    .bind(cutoff)
+    .bind(cutoff)
+    .execute(pool)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
 /// How long an unconfirmed registration is kept (it holds personal details).
 const REGISTRATION_KEPT: time::Duration = time::Duration::days(1);
 
@@ -217,11 +244,19 @@ pub async fn set_password(
 }
 
 /// Argon2id with the crate's defaults (OWASP's recommended minimum: 19 MiB, 2 passes).
+///
+/// Hashing takes tens of milliseconds of CPU and 19 MiB: [`Passwords::hash`] and
+/// [`Passwords::verify`] run it on tokio's blocking threads, at most one hash per core at once,
+/// so a burst of sign-ups or sign-ins queues for the cores instead of stalling the async workers
+/// (which serve every other request) or taking memory without bound.
+#[derive(Clone)]
 pub struct Passwords {
     argon2: Argon2<'static>,
     /// A real hash of a random password, checked when no account matches so that a wrong email
     /// takes as long as a wrong password.
-    decoy_hash: String,
+    decoy_hash: Arc<str>,
+    /// One permit per core: hashes running at once.
+    hashing: Arc<Semaphore>,
 }
 
 /// The rule shown to people and enforced: long is what makes a password strong.
@@ -234,35 +269,72 @@ impl Passwords {
     pub fn new(rng: &dyn Randomness) -> Self {
         let argon2 = Argon2::default();
         let decoy = council_kit::secret::random_token(rng);
-        let mut passwords = Self {
+        let decoy_hash = hash_with(&argon2, &decoy, &salt(rng)).into();
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
             argon2,
-            decoy_hash: String::new(),
-        };
-        passwords.decoy_hash = passwords.hash(&decoy, rng);
-        passwords
+            decoy_hash,
+            hashing: Arc::new(Semaphore::new(cores)),
+        }
     }
 
-    pub fn hash(&self, password: &str, rng: &dyn Randomness) -> String {
-        let mut salt = [0u8; 16];
-        rng.fill(&mut salt);
-        self.argon2
-            .hash_password_with_salt(password.as_bytes(), &salt)
-            .expect("Argon2 accepts any password up to the length the form allows")
-            .to_string()
+    /// How many hashes may run at once (the number of cores).
+    pub fn concurrency(&self) -> usize {
+        self.hashing.available_permits()
+    }
+
+    pub async fn hash(&self, password: &str, rng: &dyn Randomness) -> String {
+        let salt = salt(rng);
+        let argon2 = self.argon2.clone();
+        let password = password.to_owned();
+        self.off_the_workers(move || hash_with(&argon2, &password, &salt))
+            .await
     }
 
     /// Whether `password` matches the account; pass `None` when no account was found.
-    pub fn verify(&self, password: &str, account: Option<&Account>) -> bool {
-        let stored = account.map_or(self.decoy_hash.as_str(), |a| a.password_hash.as_str());
-        let Ok(parsed) = PasswordHash::new(stored) else {
-            return false;
-        };
+    pub async fn verify(&self, password: &str, account: Option<&Account>) -> bool {
+        let stored = account.map_or(Arc::clone(&self.decoy_hash), |a| {
+            Arc::from(a.password_hash.as_str())
+        });
+        let argon2 = self.argon2.clone();
+        let password = password.to_owned();
         let matches = self
-            .argon2
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+            .off_the_workers(move || {
+                PasswordHash::new(&stored).is_ok_and(|parsed| {
+                    argon2.verify_password(password.as_bytes(), &parsed).is_ok()
+                })
+            })
+            .await;
         matches && account.is_some()
     }
+
+    /// Runs `work` on a blocking thread once a core is free.
+    async fn off_the_workers<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .expect("the hashing semaphore is never closed");
+        tokio::task::spawn_blocking(work)
+            .await
+            .expect("Argon2 does not panic on any input the forms allow")
+    }
+}
+
+fn salt(rng: &dyn Randomness) -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    rng.fill(&mut salt);
+    salt
+}
+
+fn hash_with(argon2: &Argon2<'static>, password: &str, salt: &[u8; 16]) -> String {
+    argon2
+        .hash_password_with_salt(password.as_bytes(), salt)
+        .expect("Argon2 accepts any password up to the length the form allows")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -270,11 +342,11 @@ mod tests {
     use super::*;
     use council_kit::secret::OsRandomness;
 
-    #[test]
-    fn hashes_are_argon2id_salted_and_verify() {
+    #[tokio::test]
+    async fn hashes_are_argon2id_salted_and_verify() {
         let passwords = Passwords::new(&OsRandomness);
-        let one = passwords.hash("kettle orange bicycle", &OsRandomness);
-        let two = passwords.hash("kettle orange bicycle", &OsRandomness);
+        let one = passwords.hash("kettle orange bicycle", &OsRandomness).await;
+        let two = passwords.hash("kettle orange bicycle", &OsRandomness).await;
         assert!(one.starts_with("$argon2id$"));
         assert_ne!(one, two, "each hash has its own salt");
         let account = Account {
@@ -287,9 +359,22 @@ mod tests {
             email_verified: true,
             password_hash: one,
         };
-        assert!(passwords.verify("kettle orange bicycle", Some(&account)));
-        assert!(!passwords.verify("kettle orange bicycles", Some(&account)));
-        assert!(!passwords.verify("kettle orange bicycle", None));
+        assert!(
+            passwords
+                .verify("kettle orange bicycle", Some(&account))
+                .await
+        );
+        assert!(
+            !passwords
+                .verify("kettle orange bicycles", Some(&account))
+                .await
+        );
+        assert!(!passwords.verify("kettle orange bicycle", None).await);
+        assert_eq!(
+            passwords.concurrency(),
+            std::thread::available_parallelism().unwrap().get(),
+            "one hash per core at once"
+        );
         assert_eq!(format!("{account:?}"), "Account { .. }");
     }
 }

@@ -46,6 +46,10 @@ pub struct Policy {
     pub refresh_token_days: i64,
     /// Hours a browser stays signed in to this service.
     pub session_hours: i64,
+    /// New accounts accepted in an hour from everyone together: the ceiling on what a flood of
+    /// sign-ups can cost (password hashing, stored details, mail), whatever addresses it comes
+    /// from. Each network address has its own, lower limit too.
+    pub new_accounts_per_hour: u32,
 }
 
 impl Default for Policy {
@@ -55,6 +59,7 @@ impl Default for Policy {
             access_token_minutes: 5,
             refresh_token_days: 30,
             session_hours: 8,
+            new_accounts_per_hour: 200,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod clients;
 pub mod codes;
 pub mod config;
 mod emails;
+mod forms;
 pub mod grants;
 pub mod keys;
 mod oidc;
@@ -67,9 +68,15 @@ struct Inner {
     passwords: Passwords,
     chrome: Chrome,
     throttles: Throttles,
+    forms: forms::FormKey,
 }
 
 /// Limits that slow down guessing and stop the service being used to flood someone's inbox.
+///
+/// Keys are normalised email addresses whether or not they have an account, so a limit answers
+/// the same for both; per-address limits count an IPv6 visitor's whole /64 (see
+/// [`council_kit::throttle::ClientAddress`]). The worst-case guessing rate these allow is worked
+/// out in the service's README (security section).
 struct Throttles {
     /// Wrong passwords per account.
     sign_in_per_account: Throttle,
@@ -77,27 +84,68 @@ struct Throttles {
     sign_in_per_address: Throttle,
     /// "Send me a new code" per email address.
     resend_per_email: Throttle,
-    /// Every email sent to one address, whatever the reason.
+    /// Every email sent to one address, whatever page sends it (the cap warning aside: see
+    /// `cap_warnings_per_email`).
     mail_per_email: Throttle,
     /// Codes issued per email address, whatever the page: each code allows 5 tries, so this
-    /// bounds the guesses at one address (the first code and the three resends allowed).
+    /// bounds the guesses at one address in a short burst.
     codes_per_email: Throttle,
+    /// Codes issued per email address in a day: the long-run bound on fresh tries.
+    codes_per_email_daily: Throttle,
+    /// Wrong codes per email address in a day, across all its codes: past this even the right
+    /// code is refused until the day has passed.
+    wrong_codes_per_email_daily: Throttle,
+    /// The owner is told once a day when a daily cap is reached (a warning, never a code).
+    cap_warnings_per_email: Throttle,
     /// Wrong codes per network address, across emails.
     code_tries_per_address: Throttle,
+    /// "Create an account" forms per network address (each costs a password hash).
+    new_accounts_per_address: Throttle,
+    /// "Create an account" forms from everyone together (the policy's `new_accounts_per_hour`).
+    new_accounts: Throttle,
 }
+
+/// "Create an account" forms accepted from one network address in an hour.
+pub const NEW_ACCOUNTS_PER_ADDRESS_HOURLY: u32 = 10;
+
+/// Codes issued to one email address in [`DAILY`].
+pub const DAILY_CODES_PER_EMAIL: u32 = 10;
+/// Wrong codes entered for one email address in [`DAILY`].
+pub const DAILY_WRONG_CODES_PER_EMAIL: u32 = 20;
+/// Emails sent to one address in [`DAILY`], whatever page sends them.
+pub const DAILY_MAIL_PER_EMAIL: u32 = 10;
+/// The window of the daily caps: a rolling 24 hours.
+pub const DAILY: Duration = Duration::hours(24);
 
 impl Throttles {
     /// Kept in the database (council-kit's `kit_throttle_events`): they outlive a restart and
     /// hold across instances that share the database.
-    fn new(pool: &SqlitePool) -> Self {
+    fn new(pool: &SqlitePool, policy: &Policy) -> Self {
         let limit = |scope, limit, window| Throttle::new(pool.clone(), scope, limit, window);
         Self {
             sign_in_per_account: limit("identity.sign-in.account", 5, Duration::minutes(15)),
             sign_in_per_address: limit("identity.sign-in.address", 50, Duration::minutes(15)),
             resend_per_email: limit("identity.resend.email", 3, Duration::minutes(15)),
-            mail_per_email: limit("identity.mail.email", 10, Duration::hours(1)),
+            mail_per_email: limit("identity.mail.email.day", DAILY_MAIL_PER_EMAIL, DAILY),
             codes_per_email: limit("identity.codes.email", 4, Duration::minutes(15)),
+            codes_per_email_daily: limit("identity.codes.email.day", DAILY_CODES_PER_EMAIL, DAILY),
+            wrong_codes_per_email_daily: limit(
+                "identity.wrong-codes.email.day",
+                DAILY_WRONG_CODES_PER_EMAIL,
+                DAILY,
+            ),
+            cap_warnings_per_email: limit("identity.cap-warning.email", 1, DAILY),
             code_tries_per_address: limit("identity.code-tries.address", 50, Duration::minutes(15)),
+            new_accounts_per_address: limit(
+                "identity.new-accounts.address",
+                NEW_ACCOUNTS_PER_ADDRESS_HOURLY,
+                Duration::hours(1),
+            ),
+            new_accounts: limit(
+                "identity.new-accounts",
+                policy.new_accounts_per_hour,
+                Duration::hours(1),
+            ),
         }
     }
 }
@@ -110,6 +158,8 @@ pub enum StartError {
     Database(#[from] council_kit::db::DbError),
     #[error(transparent)]
     Keys(#[from] keys::KeyError),
+    #[error("could not read or store the key that signs form tokens: {0}")]
+    FormKey(#[source] sqlx::Error),
 }
 
 /// The identity provider's migrations (versions 1000-1999).
@@ -145,7 +195,10 @@ impl Identity {
             service_href: "/".into(),
         };
         let passwords = Passwords::new(rng.as_ref());
-        let throttles = Throttles::new(&pool);
+        let throttles = Throttles::new(&pool, &config.policy);
+        let forms = forms::FormKey::load_or_create(&pool, rng.as_ref(), clock.now())
+            .await
+            .map_err(StartError::FormKey)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -158,15 +211,18 @@ impl Identity {
                 passwords,
                 chrome,
                 throttles,
+                forms,
             }),
         })
     }
 
-    /// All the provider's routes: protocol endpoints and pages.
+    /// All the provider's routes: protocol endpoints and pages (with HSTS when the issuer is
+    /// https).
     pub fn router(&self) -> Router {
-        oidc::routes()
+        let routes = oidc::routes()
             .merge(pages::routes())
-            .with_state(self.clone())
+            .with_state(self.clone());
+        council_kit::hsts::strict_transport_security(routes, self.config().is_https())
     }
 
     /// Checks access tokens against this provider's keys, issuer and the finance API audience,
@@ -201,7 +257,7 @@ impl Identity {
             return Ok(None);
         }
         let id = random_token(self.rng());
-        let hash = self.inner.passwords.hash(password, self.rng());
+        let hash = self.inner.passwords.hash(password, self.rng()).await;
         accounts::insert(self.pool(), &id, details, &hash, true, self.now()).await?;
         Ok(Some(id))
     }

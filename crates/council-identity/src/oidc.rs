@@ -281,7 +281,7 @@ async fn authorize(
     if prompts.contains(&"none") {
         return fail("login_required", "the person is not signed in");
     }
-    let browser = Browser::load(&identity, &headers).await?;
+    let browser = Browser::load_kept(&identity, &headers).await?;
     sessions::set_authorization_request(identity.pool(), &browser.session.id, Some(&request))
         .await?;
     let next = if prompts.contains(&"create") {

@@ -65,6 +65,23 @@ pub struct Session {
 }
 
 impl Session {
+    /// A browser with no stored session: nothing pending, nobody signed in, and the CSRF token
+    /// its form cookie gives it (see `crate::forms`). Its `id` matches no row.
+    pub fn anonymous(csrf_token: String) -> Self {
+        Self {
+            id: String::new(),
+            csrf_token,
+            account_id: None,
+            auth_time: None,
+            pending_email: None,
+            pending_stage: None,
+            pending_registration: None,
+            pending_tries: 0,
+            pending_expires_at: None,
+            authorization_request: None,
+        }
+    }
+
     /// The pending email, if the person is at `stage`.
     pub fn pending(&self, stage: Stage) -> Option<&str> {
         (self.pending_stage == Some(stage))
@@ -113,7 +130,7 @@ pub async fn start(
     now: OffsetDateTime,
     lifetime: Duration,
 ) -> Result<(Session, String), sqlx::Error> {
-    // Housekeeping: expired sessions are of no use to anyone.
+    // Housekeeping: expired sessions are of no use to anyone (found by index on expires_at).
     sqlx::query("DELETE FROM identity_sessions WHERE expires_at <= ?")
         .bind(now.unix_timestamp())
         .execute(pool)

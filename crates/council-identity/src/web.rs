@@ -9,6 +9,7 @@ use maud::{html, Markup};
 use council_kit::cookie::{read_cookie, session_cookie};
 use council_kit::page::{html_response, Chrome, FieldError, NavItem, Page};
 
+use crate::forms;
 use crate::sessions::{self, Session, COOKIE_NAME};
 use crate::Identity;
 
@@ -77,20 +78,59 @@ impl IntoResponse for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
-/// The browser's session, started if it has none. Responses made for it must go through
-/// [`Browser::respond`] so a new or rotated cookie reaches the browser.
+/// The browser's session: its stored one, or for a browser without one an anonymous session
+/// kept nowhere, whose CSRF token is bound to the browser's form cookie (see `crate::forms`).
+/// [`Browser::keep`] stores it when a post starts something to remember. Responses made for it
+/// must go through [`Browser::respond`] so a new or rotated cookie reaches the browser.
 pub struct Browser {
     pub session: Session,
+    /// Whether `session` is a row in the database.
+    stored: bool,
     new_cookie: Option<String>,
+    /// A form cookie to give a browser that had none.
+    new_form_cookie: Option<String>,
 }
 
 impl Browser {
+    /// The browser's session; stores nothing (see [`Browser::keep`]).
     pub async fn load(identity: &Identity, headers: &HeaderMap) -> Result<Self, PageError> {
         if let Some(session) = Self::existing(identity, headers).await? {
             return Ok(Self {
                 session,
+                stored: true,
                 new_cookie: None,
+                new_form_cookie: None,
             });
+        }
+        let cookie_name = identity.form_cookie_name();
+        let (value, new_form_cookie) = match read_cookie(headers, cookie_name) {
+            Some(value) if forms::well_formed(value) => (value.to_owned(), None),
+            _ => {
+                let value = forms::new_value(identity.rng());
+                (value.clone(), Some(value))
+            }
+        };
+        Ok(Self {
+            session: Session::anonymous(identity.inner.forms.token_for(&value)),
+            stored: false,
+            new_cookie: None,
+            new_form_cookie,
+        })
+    }
+
+    /// The browser's session, stored if it was not (for `/authorize`, which must remember the
+    /// app's request before the person signs in).
+    pub async fn load_kept(identity: &Identity, headers: &HeaderMap) -> Result<Self, PageError> {
+        let mut browser = Self::load(identity, headers).await?;
+        browser.keep(identity).await?;
+        Ok(browser)
+    }
+
+    /// Stores the session if it is not yet: call it after the CSRF check, just before the post
+    /// starts a code step or a sign-in, so only a valid form that needs a session makes one.
+    pub async fn keep(&mut self, identity: &Identity) -> Result<(), PageError> {
+        if self.stored {
+            return Ok(());
         }
         let (session, cookie) = sessions::start(
             identity.pool(),
@@ -99,10 +139,10 @@ impl Browser {
             identity.session_lifetime(),
         )
         .await?;
-        Ok(Self {
-            session,
-            new_cookie: Some(cookie),
-        })
+        self.session = session;
+        self.stored = true;
+        self.new_cookie = Some(cookie);
+        Ok(())
     }
 
     /// The session if the browser has a live one; never starts one.
@@ -139,6 +179,14 @@ impl Browser {
                 Some(max_age),
             );
             if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+        }
+        if let Some(value) = &self.new_form_cookie {
+            // A browser-session cookie: it only has to outlive the form on screen.
+            let https = identity.config().is_https();
+            let cookie = session_cookie(identity.form_cookie_name(), value, https, None);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(SET_COOKIE, value);
             }
         }
@@ -181,6 +229,14 @@ impl Identity {
             content,
         };
         (status, html_response(page.render())).into_response()
+    }
+
+    fn form_cookie_name(&self) -> &'static str {
+        if self.config().is_https() {
+            forms::FORM_COOKIE_HTTPS
+        } else {
+            forms::FORM_COOKIE
+        }
     }
 
     pub(crate) fn session_lifetime(&self) -> time::Duration {

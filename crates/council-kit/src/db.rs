@@ -36,6 +36,8 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("could not bring the stored data up to date: {0}")]
     Upgrade(String),
+    #[error("could not make the database file private to this service: {0}")]
+    Private(#[source] std::io::Error),
 }
 
 /// Opens (creating if needed) the SQLite database at `url` (e.g. `sqlite://council.db`).
@@ -46,6 +48,9 @@ pub async fn open_sqlite(url: &str) -> Result<SqlitePool, DbError> {
         .create_if_missing(true)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    if !in_memory {
+        make_private(options.get_filename()).map_err(DbError::Private)?;
+    }
     let options = if in_memory {
         options
     } else {
@@ -60,6 +65,44 @@ pub async fn open_sqlite(url: &str) -> Result<SqlitePool, DbError> {
         .connect_with(options)
         .await
         .map_err(DbError::Open)
+}
+
+/// Creates the database file readable and writable by the service's user only (it holds
+/// password hashes, personal details and the token signing keys), and takes other users' access
+/// away from an existing one and its WAL files. SQLite gives the -wal and -shm files it creates
+/// the permissions of the database file, so they are private too.
+fn make_private(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => return Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let Ok(metadata) = std::fs::metadata(&file) else {
+                continue;
+            };
+            let mode = metadata.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode & 0o700))?;
+                tracing::warn!(
+                    "a database file was open to other users: now only to this service's"
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path; // Windows: the file inherits its folder's access list.
+    Ok(())
 }
 
 /// council-kit's own tables (versions 100-999), such as the rate limits' events.
@@ -100,5 +143,35 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((mode.as_str(), sync, keys), ("wal", 1, 1), "1 is NORMAL");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn database_files_are_readable_by_the_services_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let pool = open_sqlite(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        migrate(&pool, kit_migrator()).await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let file = dir.path().join(format!("new.db{suffix}"));
+            assert_eq!(mode(&file), 0o600, "new.db{suffix}");
+        }
+        pool.close().await;
+
+        // A database made before this (0644) is made private when opened.
+        let old = dir.path().join("old.db");
+        std::fs::write(&old, b"").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let pool = open_sqlite(&format!("sqlite://{}", old.display()))
+            .await
+            .unwrap();
+        migrate(&pool, kit_migrator()).await.unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(mode(&dir.path().join("old.db-wal")), 0o600);
     }
 }

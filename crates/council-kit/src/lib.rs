@@ -13,6 +13,7 @@
 //!   from `X-Forwarded-For` only behind a trusted proxy).
 //! - [`db`]: open a SQLite pool (WAL, foreign keys) and run a crate's migrations.
 //! - [`error`]: the one JSON error shape of every API.
+//! - [`hsts`]: `Strict-Transport-Security` on every response of a service reached over https.
 //! - `smtp_sink` (feature `test-sink`): a real minimal SMTP server for tests.
 
 pub mod assets;
@@ -21,6 +22,7 @@ pub mod cookie;
 pub mod csrf;
 pub mod db;
 pub mod error;
+pub mod hsts;
 pub mod mail;
 pub mod page;
 pub mod secret;

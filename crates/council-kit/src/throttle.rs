@@ -25,13 +25,15 @@ pub struct Throttled {
 }
 
 impl Throttled {
-    /// The wait in words for a page: "12 minutes", rounded up, never zero.
+    /// The wait in words for a page: "12 minutes" (or "5 hours" past an hour and a half),
+    /// rounded up, never zero.
     pub fn wait_text(&self) -> String {
-        let minutes = ((self.retry_after.whole_seconds() + 59) / 60).max(1);
-        if minutes == 1 {
-            "1 minute".into()
-        } else {
-            format!("{minutes} minutes")
+        let seconds = self.retry_after.whole_seconds();
+        let minutes = ((seconds + 59) / 60).max(1);
+        match minutes {
+            1 => "1 minute".into(),
+            ..=90 => format!("{minutes} minutes"),
+            _ => format!("{} hours", (seconds + 3599) / 3600),
         }
     }
 }
@@ -80,11 +82,29 @@ impl TrustedProxies {
     }
 }
 
-/// The caller's network address, for per-address limits (needs the server to be run with
+/// The caller's network, for per-address limits (needs the server to be run with
 /// `into_make_service_with_connect_info::<SocketAddr>()`): the TCP peer, or when the peer is one
 /// of the [`TrustedProxies`] in the request extensions, the visitor it forwarded for.
+///
+/// An IPv4 address counts alone; an IPv6 address counts as its whole /64 ("2001:db8:1:2::/64"),
+/// because one home or host is routinely given a /64 and could otherwise pick a fresh address
+/// for every try.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
+
+impl ClientAddress {
+    /// The key that per-address limits count under: see [`ClientAddress`].
+    pub fn for_limits(address: IpAddr) -> Self {
+        match address.to_canonical() {
+            IpAddr::V4(v4) => Self(v4.to_string()),
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                Self(format!("{network}/64"))
+            }
+        }
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -107,7 +127,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
             Some(trusted) => trusted.client_ip(peer, forwarded),
             None => peer,
         };
-        Ok(Self(address.to_canonical().to_string()))
+        Ok(Self::for_limits(address))
     }
 }
 
@@ -289,6 +309,16 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_visitor_counts_as_their_whole_64() {
+        let key = |s: &str| ClientAddress::for_limits(s.parse().unwrap()).0;
+        assert_eq!(key("2001:db8:1:2::a"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:3::a"), key("2001:db8:1:2::a"));
+        assert_eq!(key("203.0.113.5"), "203.0.113.5");
+        assert_eq!(key("::ffff:203.0.113.5"), "203.0.113.5");
+    }
+
+    #[test]
     fn waits_are_whole_minutes_rounded_up() {
         let wait = |seconds| {
             Throttled {
@@ -300,6 +330,9 @@ mod tests {
         assert_eq!(wait(60), "1 minute");
         assert_eq!(wait(61), "2 minutes");
         assert_eq!(wait(600), "10 minutes");
+        assert_eq!(wait(90 * 60), "90 minutes");
+        assert_eq!(wait(90 * 60 + 1), "2 hours");
+        assert_eq!(wait(23 * 3600 + 1), "24 hours");
     }
 
     #[tokio::test]

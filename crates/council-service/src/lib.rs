@@ -113,13 +113,16 @@ impl Service {
 
     /// Every route of the service.
     pub fn router(&self) -> Router {
-        self.identity
+        let routes = self
+            .identity
             .router()
             .merge(self.finance.router())
             .merge(council_kit::assets::router(self.config.assets_dir.clone()))
             .layer(axum::Extension(TrustedProxies::new(
                 self.config.trusted_proxies.iter().copied(),
-            )))
+            )));
+        let https = self.identity.config().is_https();
+        council_kit::hsts::strict_transport_security(routes, https)
     }
 
     /// Binds the listen address (port 0 picks a free one) and returns the bound address and the

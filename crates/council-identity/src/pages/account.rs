@@ -14,7 +14,7 @@ use council_kit::secret::random_token;
 use crate::accounts::{self, AccountDetails, PASSWORD_RULE};
 use crate::emails;
 use crate::sessions::Stage;
-use crate::web::{see_other, Browser, PageResult};
+use crate::web::{see_other, Browser, ClientAddress, PageResult};
 use crate::Identity;
 
 use super::validate::{email_problem, new_password_problem, text_problem};
@@ -119,10 +119,11 @@ fn render(
 
 pub async fn create(
     State(identity): State<Identity>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CreateForm>,
 ) -> PageResult {
-    let browser = Browser::load(&identity, &headers).await?;
+    let mut browser = Browser::load(&identity, &headers).await?;
     browser.check_csrf(form.csrf_token.as_deref())?;
     let mut errors = Vec::new();
     let mut problem = |field: &'static str, message: Option<&'static str>| {
@@ -186,11 +187,18 @@ pub async fn create(
         email: accounts::normalise_email(&form.email),
     };
     let now = identity.now();
+    if let Some(message) = too_many_new_accounts(&identity, &address).await? {
+        let errors = [FieldError::new("email", message)];
+        return Ok(browser.respond(&identity, render(&identity, &browser, &form, &errors)));
+    }
+    // Housekeeping: accounts nobody confirmed within a day go (found by index).
+    accounts::delete_unconfirmed(identity.pool(), now).await?;
     let council = identity.config().council_name.clone();
     let hash = identity
         .inner
         .passwords
-        .hash(&form.password, identity.rng());
+        .hash(&form.password, identity.rng())
+        .await;
     // Every form is its own registration; only a code sent for it, entered in this browser,
     // confirms it (so re-registering someone's email cannot hand them your password).
     let registration = random_token(identity.rng());
@@ -218,7 +226,7 @@ pub async fn create(
     // The same next page whatever happened above, so the page never reveals who has an account.
     identity
         .email_code(
-            &browser.session,
+            &mut browser,
             Stage::ConfirmEmail,
             &details.email,
             Some(&registration),
@@ -226,4 +234,37 @@ pub async fn create(
         )
         .await?;
     Ok(browser.respond(&identity, see_other("/confirm-email")))
+}
+
+/// Counts this form against the new-account limits (per network address, and for everyone
+/// together) before any password is hashed; the message to show if it is over either.
+async fn too_many_new_accounts(
+    identity: &Identity,
+    address: &str,
+) -> Result<Option<String>, crate::web::PageError> {
+    let now = identity.now();
+    let throttles = &identity.inner.throttles;
+    let address_key = format!("new-account:{address}");
+    if let Some(throttled) = throttles
+        .new_accounts_per_address
+        .check(&address_key, now)
+        .await?
+    {
+        return Ok(Some(format!(
+            "Too many accounts have been created from your network. Wait {}, then try again.",
+            throttled.wait_text()
+        )));
+    }
+    if let Some(throttled) = throttles.new_accounts.check("everyone", now).await? {
+        return Ok(Some(format!(
+            "We are getting more new accounts than we can check right now. Wait {}, then try again.",
+            throttled.wait_text()
+        )));
+    }
+    throttles
+        .new_accounts_per_address
+        .record(&address_key, now)
+        .await?;
+    throttles.new_accounts.record("everyone", now).await?;
+    Ok(None)
 }

@@ -9,7 +9,7 @@ use crate::accounts::{self, Account};
 use crate::codes::{self, CodeCheck, Purpose, CODE_LIFETIME, MAX_WRONG_TRIES};
 use crate::emails;
 use crate::sessions::{self, Session, Stage};
-use crate::web::PageError;
+use crate::web::{Browser, PageError};
 use crate::Identity;
 
 /// Whom a new code step emails.
@@ -32,31 +32,43 @@ impl Identity {
     /// Starts `stage` for `email` in this browser and sends the code (or the other email).
     /// `registration` ties a confirm-email code to the registration this browser made.
     ///
-    /// Codes issued per email are limited whatever the page, so asking again and again cannot
-    /// buy fresh tries: past the limit nothing is sent, the live code keeps its count, and the
-    /// person sees the usual next page. The limit counts emails without accounts too, so what
-    /// happens next looks the same for them.
+    /// Codes issued per email are limited whatever the page (a few in 15 minutes, and
+    /// [`crate::DAILY_CODES_PER_EMAIL`] a day), so asking again and again cannot buy fresh tries;
+    /// nor is a code issued while the address's mail is held back, since a code nobody is sent
+    /// would only give a guesser fresh tries. Past a limit nothing is sent, the live code keeps
+    /// its count, and the person sees the usual next page. The limits count emails without
+    /// accounts too, so what happens next looks the same for them. When the daily cap is
+    /// reached the owner of an account is told, once.
+    ///
+    /// The browser's session is stored first if it was not: the step is remembered in it.
     pub(crate) async fn email_code(
         &self,
-        session: &Session,
+        browser: &mut Browser,
         stage: Stage,
         email: &str,
         registration: Option<&str>,
         to: CodeFor<'_>,
     ) -> Result<(), PageError> {
+        browser.keep(self).await?;
+        let session = &browser.session;
         let now = self.now();
-        let limit = &self.inner.throttles.codes_per_email;
-        if limit
-            .hit(&accounts::normalise_email(email), now)
-            .await?
-            .is_some()
-        {
+        let key = accounts::normalise_email(email);
+        let throttles = &self.inner.throttles;
+        let soon = throttles.codes_per_email.check(&key, now).await?;
+        let today = throttles.codes_per_email_daily.check(&key, now).await?;
+        let mail_held = throttles.mail_per_email.check(&key, now).await?;
+        if soon.is_some() || today.is_some() || mail_held.is_some() {
             tracing::warn!("code not issued: too many for one email address lately");
+            if let (Some(_), CodeFor::Account { email: owner, .. }) = (today, &to) {
+                self.warn_owner_of_cap(owner).await?;
+            }
             if session.pending(stage) != Some(email) {
                 self.start_step(session, stage, email, registration).await?;
             }
             return Ok(());
         }
+        throttles.codes_per_email.record(&key, now).await?;
+        throttles.codes_per_email_daily.record(&key, now).await?;
         match to {
             CodeFor::Account { id, email: to } => {
                 let purpose = purpose(stage);
@@ -74,6 +86,23 @@ impl Identity {
             CodeFor::Nobody(None) => {}
         }
         self.start_step(session, stage, email, registration).await
+    }
+
+    /// Tells the owner that codes for their account were asked for or guessed at too often
+    /// today, at most once a day. Sent even when the address's other mail is held back (it is
+    /// bounded by its own once-a-day limit), and it never contains a code.
+    async fn warn_owner_of_cap(&self, owner: &str) -> Result<(), PageError> {
+        let key = accounts::normalise_email(owner);
+        let warnings = &self.inner.throttles.cap_warnings_per_email;
+        if warnings.hit(&key, self.now()).await?.is_some() {
+            return Ok(());
+        }
+        let message = emails::codes_capped(&self.config().council_name, owner);
+        self.inner
+            .mailer
+            .send(&message)
+            .await
+            .map_err(|_| PageError::Internal("sending email"))
     }
 
     async fn start_step(
@@ -108,6 +137,15 @@ impl Identity {
                 throttled.wait_text()
             )));
         }
+        // Per email (not per account) so an address without an account answers the same.
+        let daily = &self.inner.throttles.wrong_codes_per_email_daily;
+        let email_key = accounts::normalise_email(email);
+        if let Some(throttled) = daily.check(&email_key, now).await? {
+            return Ok(Err(format!(
+                "You have entered a wrong code too many times today. Wait {}, then try again.",
+                throttled.wait_text()
+            )));
+        }
         if session.pending_tries >= MAX_WRONG_TRIES {
             return Ok(Err(TOO_MANY_TRIES.into()));
         }
@@ -117,7 +155,8 @@ impl Identity {
         {
             return Ok(Err(EXPIRED.into()));
         }
-        if let Some(account) = accounts::find_by_email(self.pool(), email).await? {
+        let account = accounts::find_by_email(self.pool(), email).await?;
+        if let Some(account) = &account {
             let registration = session.pending_registration.as_deref();
             let outcome = codes::check(
                 self.pool(),
@@ -129,10 +168,16 @@ impl Identity {
             )
             .await?;
             if outcome == CodeCheck::Accepted {
-                return Ok(Ok(account));
+                return Ok(Ok(account.clone()));
             }
         }
         per_address.record(&address_key, now).await?;
+        daily.record(&email_key, now).await?;
+        if let Some(account) = &account {
+            if daily.check(&email_key, now).await?.is_some() {
+                self.warn_owner_of_cap(&account.email).await?;
+            }
+        }
         let tries = sessions::count_wrong_code(self.pool(), &session.id).await?;
         Ok(Err(if tries >= MAX_WRONG_TRIES {
             TOO_MANY_TRIES

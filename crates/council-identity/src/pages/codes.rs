@@ -221,7 +221,7 @@ async fn resend(
     headers: HeaderMap,
     Form(form): Form<ResendForm>,
 ) -> PageResult {
-    let browser = Browser::load(&identity, &headers).await?;
+    let mut browser = Browser::load(&identity, &headers).await?;
     browser.check_csrf(form.csrf_token.as_deref())?;
     let Some(email) = browser.session.pending(step.stage).map(str::to_owned) else {
         return Ok(browser.respond(&identity, see_other("/sign-in")));
@@ -246,7 +246,8 @@ async fn resend(
         ));
     }
     let account = accounts::find_by_email(identity.pool(), &email).await?;
-    let registration = browser.session.pending_registration.as_deref();
+    let registration = browser.session.pending_registration.clone();
+    let registration = registration.as_deref();
     let wanted = match (&account, step.purpose) {
         (Some(account), Purpose::ConfirmEmail) if !account.email_verified => match registration {
             // Only the registration this browser made (or the account as it stands).
@@ -264,7 +265,7 @@ async fn resend(
         _ => CodeFor::Nobody(None),
     };
     identity
-        .email_code(&browser.session, step.stage, &email, registration, to)
+        .email_code(&mut browser, step.stage, &email, registration, to)
         .await?;
     Ok(browser.respond(&identity, see_other(&format!("{}?resent=1", step.path))))
 }

@@ -58,8 +58,9 @@ pub fn routes() -> Router<Identity> {
 }
 
 impl Identity {
-    /// Sends an email unless this address has had too many lately (which quietly drops it: the
-    /// person sees the same page either way, and nobody can flood an inbox through us).
+    /// Sends an email unless this address has had [`crate::DAILY_MAIL_PER_EMAIL`] in the last
+    /// day from any page (which quietly drops it: the person sees the same page either way, and
+    /// nobody can flood an inbox through us).
     pub(crate) async fn send_mail(&self, email: Email) -> Result<(), PageError> {
         let key = crate::accounts::normalise_email(&email.to);
         let throttled = self
@@ -69,7 +70,7 @@ impl Identity {
             .hit(&key, self.now())
             .await?;
         if throttled.is_some() {
-            tracing::warn!("email not sent: too many to one address this hour");
+            tracing::warn!("email not sent: too many to one address today");
             return Ok(());
         }
         self.inner

@@ -59,7 +59,7 @@ pub async fn forgot(
     headers: HeaderMap,
     Form(form): Form<ForgotForm>,
 ) -> PageResult {
-    let browser = Browser::load(&identity, &headers).await?;
+    let mut browser = Browser::load(&identity, &headers).await?;
     browser.check_csrf(form.csrf_token.as_deref())?;
     if let Some(problem) = email_problem(&form.email) {
         let errors = [FieldError::new("email", problem)];
@@ -69,7 +69,7 @@ pub async fn forgot(
         ));
     }
     let email = accounts::normalise_email(&form.email);
-    send_reset_code(&identity, &browser, &email).await?;
+    send_reset_code(&identity, &mut browser, &email).await?;
     Ok(browser.respond(&identity, see_other("/reset-password")))
 }
 
@@ -77,7 +77,7 @@ pub async fn forgot(
 /// saying so; the same pages either way.
 async fn send_reset_code(
     identity: &Identity,
-    browser: &Browser,
+    browser: &mut Browser,
     email: &str,
 ) -> Result<(), crate::web::PageError> {
     let council = identity.config().council_name.clone();
@@ -90,7 +90,7 @@ async fn send_reset_code(
         None => CodeFor::Nobody(Some(emails::no_account(&council, email))),
     };
     identity
-        .email_code(&browser.session, Stage::ResetPassword, email, None, to)
+        .email_code(browser, Stage::ResetPassword, email, None, to)
         .await
 }
 
@@ -191,7 +191,8 @@ pub async fn reset(
             let hash = identity
                 .inner
                 .passwords
-                .hash(&form.password, identity.rng());
+                .hash(&form.password, identity.rng())
+                .await;
             accounts::set_password(identity.pool(), &account.id, &hash, now).await?;
             // Getting the code proves the address is theirs (and ends any pending registration).
             accounts::confirm_registration(identity.pool(), &account.id, None, now).await?;
@@ -215,7 +216,7 @@ pub async fn reset_resend(
     headers: HeaderMap,
     Form(form): Form<super::codes::ResendFormPublic>,
 ) -> PageResult {
-    let browser = Browser::load(&identity, &headers).await?;
+    let mut browser = Browser::load(&identity, &headers).await?;
     browser.check_csrf(form.csrf_token.as_deref())?;
     let Some(email) = browser
         .session
@@ -242,6 +243,6 @@ pub async fn reset_resend(
             render_reset(&identity, &browser, &email, &errors),
         ));
     }
-    send_reset_code(&identity, &browser, &email).await?;
+    send_reset_code(&identity, &mut browser, &email).await?;
     Ok(browser.respond(&identity, see_other("/reset-password")))
 }

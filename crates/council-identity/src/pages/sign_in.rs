@@ -148,6 +148,7 @@ pub async fn submit(
         .inner
         .passwords
         .verify(&form.password, account.as_ref())
+        .await
     {
         throttles
             .sign_in_per_account
@@ -184,7 +185,7 @@ pub async fn submit(
             email: &account.email,
         };
         identity
-            .email_code(&browser.session, stage, &account.email, None, to)
+            .email_code(&mut browser, stage, &account.email, None, to)
             .await?;
         return Ok(browser.respond(&identity, see_other(next)));
     }
@@ -198,6 +199,7 @@ pub async fn complete_sign_in(
     browser: &mut Browser,
     account_id: &str,
 ) -> PageResult {
+    browser.keep(identity).await?;
     let now = identity.now();
     let cookie = sessions::sign_in(
         identity.pool(),
