@@ -1,6 +1,7 @@
 // The council identity service's own pages in a real browser, with the keyboard alone, audited by
 // axe-core: create an account from the desktop app's sign-in request, confirm the email with an
-// emailed code (after asking for a new one), sign out, reset the forgotten password, sign in again.
+// emailed code (after asking for a new one), "Continue as ...?" for the app's next request, sign
+// out, reset the forgotten password, sign in again.
 //
 // The real council service (its demo, with the built stylesheet) and Debian's Chromium through
 // chromedriver. Codes are read from the demo's outbox, as a person would read their email.
@@ -99,8 +100,12 @@ async function arrivedAtApp(request, email) {
     }),
   }).then((r) => r.json());
   assert.ok(tokens.id_token, JSON.stringify(tokens));
+  // The ID token names the person only by subject; the email is at userinfo.
   const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString('utf8'));
-  assert.equal(claims.email, email);
+  assert.equal(claims.email, undefined, 'no email in the ID token');
+  const userinfo = await fetch(`${service.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } }).then((r) => r.json());
+  assert.equal(userinfo.sub, claims.sub);
+  assert.equal(userinfo.email, email);
 }
 
 /**
@@ -259,6 +264,18 @@ test('the identity pages work with the keyboard alone and have no axe violations
   await browser.tabTo('button', 'Confirm email address');
   await browser.pressKey('Enter');
   await arrivedAtApp(first, person.email);
+
+  // The app asks again while the browser is still signed in: no code without a click, the
+  // question "Continue as ...?" (with "Not you?"), then one press of Enter on Continue.
+  const again = authorizationRequest();
+  await browser.open(again.url);
+  assert.ok((await browser.url()).endsWith('/continue'), await browser.url());
+  assert.equal(await browser.heading(), `Continue as ${person.givenName} ${person.familyName}?`);
+  await auditPage('continue-as');
+  await browser.tabTo('a', 'Not you? Sign in as someone else');
+  await browser.tabTo('button', 'Continue');
+  await browser.pressKey('Enter');
+  await arrivedAtApp(again, person.email);
 
   // Signing out from the app without an ID token: the service asks first, then says it is done.
   const discovery = await fetch(`${service.url}/.well-known/openid-configuration`).then((r) => r.json());

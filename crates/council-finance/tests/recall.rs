@@ -92,7 +92,9 @@ async fn a_replayed_refresh_token_ends_the_whole_family_including_the_newest_acc
     assert_eq!(status, StatusCode::OK);
     let newest = refreshed["access_token"].as_str().unwrap().to_owned();
     council.get_json("/me", &newest).await;
-    // Someone replays the spent refresh token (a copy): the provider revokes the family.
+    // Someone replays the spent refresh token (a copy) after the minute in which a retry by the
+    // app itself would be answered: the provider revokes the family.
+    council.clock.advance(time::Duration::seconds(61));
     let (status, _) = council.refresh(&app.refresh_token).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_refused(&council, &newest).await;

@@ -44,6 +44,9 @@ pub struct Policy {
     pub access_token_minutes: i64,
     /// Days a refresh token lasts unused (each use replaces it with a new one).
     pub refresh_token_days: i64,
+    /// Days after the sign-in when its refresh tokens stop, however often they were replaced:
+    /// then the person signs in again.
+    pub refresh_token_absolute_days: i64,
     /// Hours a browser stays signed in to this service.
     pub session_hours: i64,
     /// New accounts accepted in an hour from everyone together: the ceiling on what a flood of
@@ -58,6 +61,7 @@ impl Default for Policy {
             sign_in_code_every_time: false,
             access_token_minutes: 5,
             refresh_token_days: 30,
+            refresh_token_absolute_days: 30,
             session_hours: 8,
             new_accounts_per_hour: 200,
         }
@@ -127,6 +131,7 @@ impl IdentityConfig {
         let policy = &self.policy;
         if policy.access_token_minutes < 1
             || policy.refresh_token_days < 1
+            || policy.refresh_token_absolute_days < 1
             || policy.session_hours < 1
         {
             problems.push(ConfigProblem::BadLifetime);

@@ -1,8 +1,9 @@
 //! Authorization codes, grants and refresh tokens.
 //!
 //! A grant is one sign-in of one account to one client. Its refresh tokens form a family: each use
-//! spends the token and issues the next. Presenting a spent token means it was copied, so the whole
-//! family is revoked (OAuth 2.0 Security BCP 4.14.2). Replaying a spent authorization code revokes
+//! spends the token and issues the next, never past a fixed time after the sign-in. Presenting a
+//! spent token means it was copied, so the whole family is revoked (OAuth 2.0 Security BCP
+//! 4.14.2), except a quick retry of the token just replaced (see [`redeem_refresh_token`]). Replaying a spent authorization code revokes
 //! what that code produced (RFC 6749 4.1.2).
 
 use sqlx::{Row, SqlitePool};
@@ -189,35 +190,75 @@ pub async fn is_live(
     Ok(found.is_some())
 }
 
+/// How long the token just replaced may still be presented again, for an app whose answer was
+/// lost on the way back: it gets a fresh rotation instead of being signed out.
+pub const REFRESH_RETRY_GRACE: Duration = Duration::seconds(60);
+
+/// When a grant's refresh tokens must stop.
+#[derive(Debug, Clone, Copy)]
+pub struct RefreshLifetime {
+    /// How long one token lasts unused.
+    pub unused: Duration,
+    /// How long after the sign-in (`auth_time`) the last token may last, whatever the rotation.
+    pub after_sign_in: Duration,
+}
+
+/// Issues the next refresh token of `grant`'s family. `replacing` is the fingerprint of the
+/// token it replaces, if any, which then names this one as its successor.
 pub async fn issue_refresh_token(
     pool: &SqlitePool,
     rng: &dyn Randomness,
-    grant_id: &str,
+    grant: &Grant,
+    replacing: Option<&str>,
     now: OffsetDateTime,
-    lifetime: Duration,
+    lifetime: RefreshLifetime,
 ) -> Result<String, sqlx::Error> {
     let token = random_token(rng);
+    let hash = token_hash(&token);
+    let expires_at = (now + lifetime.unused)
+        .unix_timestamp()
+        .min(grant.auth_time + lifetime.after_sign_in.whole_seconds());
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO identity_refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     )
-    .bind(token_hash(&token))
-    .bind(grant_id)
+    .bind(&hash)
+    .bind(&grant.id)
     .bind(now.unix_timestamp())
-    .bind((now + lifetime).unix_timestamp())
-    .execute(pool)
+    .bind(expires_at)
+    .execute(&mut *tx)
     .await?;
+    if let Some(replacing) = replacing {
+        sqlx::query("UPDATE identity_refresh_tokens SET replaced_by = ? WHERE token_hash = ?")
+            .bind(&hash)
+            .bind(replacing)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(token)
 }
 
-/// Spends a refresh token. A spent one coming back revokes its whole family.
+/// A refresh token accepted for one rotation.
+#[derive(Debug, Clone)]
+pub struct Refreshing {
+    pub grant: Grant,
+    /// The fingerprint of the token presented: the next token replaces it.
+    pub replacing: String,
+}
+
+/// Spends a refresh token. A spent one coming back revokes its whole family, except the token
+/// just replaced, presented again within [`REFRESH_RETRY_GRACE`] while its successor is still
+/// unused: the app never got the answer, so the unused successor is spent instead and the app
+/// gets a fresh rotation. (If the successor did reach someone, presenting it later is reuse.)
 pub async fn redeem_refresh_token(
     pool: &SqlitePool,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Redemption<Grant>, sqlx::Error> {
+) -> Result<Redemption<Refreshing>, sqlx::Error> {
     let hash = token_hash(token);
     let Some(row) = sqlx::query(
-        "SELECT grant_id, expires_at FROM identity_refresh_tokens WHERE token_hash = ?",
+        "SELECT grant_id, expires_at, spent_at, replaced_by FROM identity_refresh_tokens WHERE token_hash = ?",
     )
     .bind(&hash)
     .fetch_optional(pool)
@@ -235,16 +276,47 @@ pub async fn redeem_refresh_token(
     .execute(pool)
     .await?;
     if spent.rows_affected() == 0 {
-        revoke_grant(pool, &grant_id, now).await?;
-        return Ok(Redemption::Replayed);
+        let spent_at: Option<i64> = row.get("spent_at");
+        let successor: Option<String> = row.get("replaced_by");
+        let retry = match (spent_at, successor) {
+            (Some(spent_at), Some(successor))
+                if now.unix_timestamp() - spent_at <= REFRESH_RETRY_GRACE.whole_seconds() =>
+            {
+                spend_unused(pool, &successor, now).await?
+            }
+            _ => false,
+        };
+        if !retry {
+            revoke_grant(pool, &grant_id, now).await?;
+            return Ok(Redemption::Replayed);
+        }
     }
     if now.unix_timestamp() >= expires_at {
         return Ok(Redemption::Invalid);
     }
     Ok(match find_grant(pool, &grant_id).await? {
-        Some(grant) => Redemption::Valid(grant),
+        Some(grant) => Redemption::Valid(Refreshing {
+            grant,
+            replacing: hash,
+        }),
         None => Redemption::Invalid,
     })
+}
+
+/// Spends a token nobody has used yet; whether it was unused.
+async fn spend_unused(
+    pool: &SqlitePool,
+    hash: &str,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    let spent = sqlx::query(
+        "UPDATE identity_refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL",
+    )
+    .bind(now.unix_timestamp())
+    .bind(hash)
+    .execute(pool)
+    .await?;
+    Ok(spent.rows_affected() == 1)
 }
 
 /// The grant a refresh token belongs to, without spending it (for revocation).
@@ -276,34 +348,49 @@ pub async fn revoke_grant(
     Ok(())
 }
 
-/// Signing out of the browser session ends the app sign-ins made through it.
+/// Signing out of the browser session ends the app sign-ins made through it, and the codes it
+/// issued that no app has exchanged yet.
 pub async fn revoke_session_grants(
     pool: &SqlitePool,
     session_id: &str,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE identity_grants SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL",
     )
     .bind(now.unix_timestamp())
     .bind(session_id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    sqlx::query(
+        "DELETE FROM identity_authorization_codes WHERE session_id = ? AND spent_at IS NULL",
+    )
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
-/// A new password ends every sign-in of the account.
+/// A new password ends every sign-in of the account, and every code not yet exchanged.
 pub async fn revoke_account_grants(
     pool: &SqlitePool,
     account_id: &str,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE identity_grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
     )
     .bind(now.unix_timestamp())
     .bind(account_id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    sqlx::query(
+        "DELETE FROM identity_authorization_codes WHERE account_id = ? AND spent_at IS NULL",
+    )
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }

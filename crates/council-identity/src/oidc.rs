@@ -20,6 +20,7 @@ use council_kit::secret::{constant_time_eq, random_token, sha256_base64url};
 
 use crate::accounts;
 use crate::clients::{post_logout_redirect_allowed, redirect_allowed};
+use crate::config::ClientKind;
 use crate::grants::{self, Grant, Redemption};
 use crate::sessions::{self, AuthorizationRequest, COOKIE_NAME};
 use crate::tokens::{self, AccessTokenClaims, IdTokenClaims, ACCESS_TOKEN_TYPE};
@@ -263,6 +264,7 @@ async fn authorize(
         state: params.state.clone(),
         nonce: params.nonce.clone(),
         code_challenge,
+        leave_no_session: prompts.contains(&"login") && max_age == Some(0),
     };
 
     let now = identity.now().unix_timestamp();
@@ -274,8 +276,23 @@ async fn authorize(
     let wants_new_sign_in = prompts.contains(&"login") || prompts.contains(&"create");
     if let Some((account_id, auth_time, session_id)) = &signed_in {
         if !wants_new_sign_in && fresh_enough(*auth_time) {
-            return authorization_redirect(&identity, &request, account_id, *auth_time, session_id)
+            if client.kind == ClientKind::Web {
+                return authorization_redirect(
+                    &identity, &request, account_id, *auth_time, session_id,
+                )
                 .await;
+            }
+            // RFC 8252 8.6: any program on this computer can ask for a loopback redirect, so
+            // an app on it gets a code only when the person says so on this very request.
+            if prompts.contains(&"none") {
+                return fail(
+                    "interaction_required",
+                    "the person must confirm this sign-in in the browser",
+                );
+            }
+            sessions::set_authorization_request(identity.pool(), session_id, Some(&request))
+                .await?;
+            return Ok(see_other("/continue"));
         }
     }
     if prompts.contains(&"none") {
@@ -399,7 +416,9 @@ struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: i64,
-    refresh_token: String,
+    /// Only for the `offline_access` scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
     id_token: String,
     scope: String,
 }
@@ -495,7 +514,7 @@ async fn exchange_code(
         scope: grant.scope.clone(),
         auth_time: grant.auth_time,
     };
-    issue_tokens(identity, &live, &live.scope, grant.nonce.clone(), now).await
+    issue_tokens(identity, &live, &live.scope, grant.nonce.clone(), None, now).await
 }
 
 async fn refresh(
@@ -508,8 +527,9 @@ async fn refresh(
         .as_deref()
         .ok_or(OAuthError::invalid_request("refresh_token is required"))?;
     let now = identity.now();
-    let grant = match grants::redeem_refresh_token(identity.pool(), token, now).await? {
-        Redemption::Valid(grant) => grant,
+    let (grant, replacing) = match grants::redeem_refresh_token(identity.pool(), token, now).await?
+    {
+        Redemption::Valid(refreshing) => (refreshing.grant, refreshing.replacing),
         Redemption::Invalid => {
             return Err(OAuthError::invalid_grant("the refresh token is not valid"))
         }
@@ -542,7 +562,7 @@ async fn refresh(
         }
         None => grant.scope.clone(),
     };
-    issue_tokens(identity, &grant, &scope, None, now).await
+    issue_tokens(identity, &grant, &scope, None, Some(&replacing), now).await
 }
 
 async fn issue_tokens(
@@ -550,6 +570,7 @@ async fn issue_tokens(
     grant: &Grant,
     scope: &str,
     nonce: Option<String>,
+    replacing: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<TokenResponse, OAuthError> {
     let Some(account) = accounts::find(identity.pool(), &grant.account_id)
@@ -585,25 +606,32 @@ async fn issue_tokens(
         iat: issued_at,
         auth_time: grant.auth_time,
         nonce,
-        name: account.full_name(),
-        given_name: account.given_name.clone(),
-        family_name: account.family_name.clone(),
-        email: account.email.clone(),
-        email_verified: account.email_verified,
         azp: grant.client_id.clone(),
     };
     let keys = &identity.inner.keys;
     let access_token =
         tokens::sign(keys, ACCESS_TOKEN_TYPE, &access).map_err(|_| OAuthError::server_error())?;
     let id_token = tokens::sign(keys, "JWT", &id_token).map_err(|_| OAuthError::server_error())?;
-    let refresh_token = grants::issue_refresh_token(
-        identity.pool(),
-        identity.rng(),
-        &grant.id,
-        now,
-        Duration::days(config.policy.refresh_token_days),
-    )
-    .await?;
+    // Staying signed in between uses of the app is what `offline_access` asks for (OpenID
+    // Connect Core 11); without it the app signs in again when the access token runs out.
+    let refresh_token = if grant.scope.split(' ').any(|s| s == "offline_access") {
+        let lifetime = grants::RefreshLifetime {
+            unused: Duration::days(config.policy.refresh_token_days),
+            after_sign_in: Duration::days(config.policy.refresh_token_absolute_days),
+        };
+        let token = grants::issue_refresh_token(
+            identity.pool(),
+            identity.rng(),
+            grant,
+            replacing,
+            now,
+            lifetime,
+        )
+        .await?;
+        Some(token)
+    } else {
+        None
+    };
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
@@ -774,6 +802,11 @@ async fn logout(
         let confirmed = match (&hint, &session.account_id) {
             (_, None) => true,
             (Some(hint), Some(account)) if &hint.sub == account => true,
+            // The app's own sign-out without a token in the address (which a browser's history
+            // would keep): its client_id and a return address registered for it. Another site
+            // could only send the person back to that app; a cross-site POST carries no
+            // SameSite=Lax cookie at all.
+            (None, Some(_)) if redirect.is_some() => true,
             _ => {
                 posted
                     && council_kit::csrf::verify(&session.csrf_token, params.csrf_token.as_deref())

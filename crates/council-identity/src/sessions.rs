@@ -45,6 +45,10 @@ pub struct AuthorizationRequest {
     pub state: Option<String>,
     pub nonce: Option<String>,
     pub code_challenge: String,
+    /// Asked with `prompt=login` and `max_age=0` (a shared computer): once the code is issued
+    /// the browser session ends, so the next person finds nobody signed in.
+    #[serde(default)]
+    pub leave_no_session: bool,
 }
 
 #[derive(Clone)]

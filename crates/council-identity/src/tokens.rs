@@ -42,7 +42,9 @@ impl AccessTokenClaims {
     }
 }
 
-/// The claims of an ID token (OpenID Connect Core 2).
+/// The claims of an ID token (OpenID Connect Core 2): who signed in (`sub`), when, and for
+/// which app; nothing personal. Apps keep ID tokens and send them back as logout hints, so the
+/// name and email are only at userinfo, for the scopes granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdTokenClaims {
     pub iss: String,
@@ -53,11 +55,6 @@ pub struct IdTokenClaims {
     pub auth_time: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    pub name: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub email: String,
-    pub email_verified: bool,
     /// Authorized party: the client the token was issued to.
     pub azp: String,
 }

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
-use council_kit::cookie::{read_cookie, session_cookie};
+use council_kit::cookie::{expired_cookie, read_cookie, session_cookie};
 use council_kit::page::{html_response, Chrome, FieldError, NavItem, Page};
 
 use crate::forms;
@@ -89,6 +89,8 @@ pub struct Browser {
     new_cookie: Option<String>,
     /// A form cookie to give a browser that had none.
     new_form_cookie: Option<String>,
+    /// The session has ended: the response tells the browser to forget its cookie.
+    ended: bool,
 }
 
 impl Browser {
@@ -100,6 +102,7 @@ impl Browser {
                 stored: true,
                 new_cookie: None,
                 new_form_cookie: None,
+                ended: false,
             });
         }
         let cookie_name = identity.form_cookie_name();
@@ -115,6 +118,7 @@ impl Browser {
             stored: false,
             new_cookie: None,
             new_form_cookie,
+            ended: false,
         })
     }
 
@@ -168,19 +172,28 @@ impl Browser {
         self.new_cookie = Some(cookie);
     }
 
+    /// Ends this browser's session here and now: the row is deleted and the response clears
+    /// the cookie. Grants and codes already issued through it are left alone.
+    pub async fn end_session(&mut self, identity: &Identity) -> Result<(), PageError> {
+        sessions::delete(identity.pool(), &self.session.id).await?;
+        self.new_cookie = None;
+        self.ended = true;
+        Ok(())
+    }
+
     pub fn respond(&self, identity: &Identity, response: impl IntoResponse) -> Response {
         let mut response = response.into_response();
-        if let Some(cookie) = &self.new_cookie {
-            let max_age = identity.session_lifetime().whole_seconds();
-            let value = session_cookie(
-                COOKIE_NAME,
-                cookie,
-                identity.config().is_https(),
-                Some(max_age),
-            );
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers_mut().append(SET_COOKIE, value);
-            }
+        let secure = identity.config().is_https();
+        // A browser-session cookie (no Max-Age, no Expires): closing the browser forgets it,
+        // so a shared computer does not keep the person signed in. The service still ends the
+        // session after `session_hours` whatever the browser does.
+        let value = match (&self.new_cookie, self.ended) {
+            (_, true) => Some(expired_cookie(COOKIE_NAME, secure)),
+            (Some(cookie), false) => Some(session_cookie(COOKIE_NAME, cookie, secure, None)),
+            (None, false) => None,
+        };
+        if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            response.headers_mut().append(SET_COOKIE, value);
         }
         if let Some(value) = &self.new_form_cookie {
             // A browser-session cookie: it only has to outlive the form on screen.

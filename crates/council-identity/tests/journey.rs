@@ -105,14 +105,14 @@ async fn a_new_person_creates_an_account_confirms_with_a_resent_code_and_the_app
     let claims = id_token
         .claims(&client.id_token_verifier(), &nonce)
         .expect("the ID token verifies against the provider's JWKS, with our nonce");
-    assert_eq!(claims.email().map(|e| e.as_str()), Some(email));
-    assert_eq!(claims.email_verified(), Some(true));
-    assert_eq!(
-        claims.name().and_then(|n| n.get(None)).map(|n| n.as_str()),
-        Some("Ada Lovelace")
-    );
+    // The ID token names the person only by subject; name and email are at userinfo.
+    assert_eq!(claims.email(), None);
+    assert!(claims.name().is_none());
     assert!(claims.auth_time().is_some());
-    assert!(tokens.refresh_token().is_some());
+    assert!(
+        tokens.refresh_token().is_some(),
+        "offline_access was asked for"
+    );
 
     // userinfo through the library, with the subject pinned.
     let userinfo: CoreUserInfoClaims = client
@@ -125,6 +125,14 @@ async fn a_new_person_creates_an_account_confirms_with_a_resent_code_and_the_app
         .await
         .unwrap();
     assert_eq!(userinfo.email().map(|e| e.as_str()), Some(email));
+    assert_eq!(userinfo.email_verified(), Some(true));
+    assert_eq!(
+        userinfo
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.as_str()),
+        Some("Ada Lovelace")
+    );
 }
 
 #[tokio::test]
@@ -150,6 +158,7 @@ async fn a_returning_person_signs_in_then_the_app_refreshes_revokes_and_logs_out
             Nonce::new_random,
         )
         .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("offline_access".into()))
         .set_pkce_challenge(challenge)
         .url();
 
@@ -237,7 +246,8 @@ async fn a_returning_person_signs_in_then_the_app_refreshes_revokes_and_logs_out
         .await
         .is_err());
 
-    // Sign in again silently (the browser session still stands), then log out from the app.
+    // Sign in again without the password (the browser session still stands): one click on
+    // "Continue as ...?", then log out from the app.
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (authorize_url, _, nonce) = client
         .authorize_url(
@@ -245,11 +255,17 @@ async fn a_returning_person_signs_in_then_the_app_refreshes_revokes_and_logs_out
             CsrfToken::new_random,
             Nonce::new_random,
         )
+        .add_scope(Scope::new("offline_access".into()))
         .set_pkce_challenge(challenge)
         .url();
     let response = browser.get(authorize_url.as_str()).await;
-    let code = query_param(&location(&response), "code")
-        .expect("no sign-in page: the session is still there");
+    assert_eq!(
+        location(&response),
+        "/continue",
+        "no sign-in page: the session is still there"
+    );
+    let response = browser.submit("/continue", "/continue", &[]).await;
+    let code = query_param(&location(&response), "code").expect("the click issues the code");
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
         .unwrap()

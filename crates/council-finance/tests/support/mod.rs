@@ -367,7 +367,7 @@ pub async fn sign_up_through_the_app(council: &Council, email: &str) -> SignedIn
     let browser = council.browser();
     let authorize = format!(
         "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={REDIRECT_URI}\
-         &scope=openid%20email%20profile&state={state}&nonce=n1&code_challenge={challenge}\
+         &scope=openid%20email%20profile%20offline_access&state={state}&nonce=n1&code_challenge={challenge}\
          &code_challenge_method=S256&prompt=create"
     );
     let response = browser

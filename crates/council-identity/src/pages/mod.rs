@@ -1,9 +1,11 @@
-//! The pages people use: sign in, create an account, confirm an email, sign-in codes, forgotten
-//! password, signed out. Server-rendered, no JavaScript, GOV.UK Design System patterns.
+//! The pages people use: sign in, "Continue as ...?", create an account, confirm an email,
+//! sign-in codes, forgotten password, signed out. Server-rendered, no JavaScript, GOV.UK Design
+//! System patterns.
 
 mod account;
 mod code_step;
 mod codes;
+mod continue_as;
 mod password;
 mod sign_in;
 pub(crate) mod validate;
@@ -27,6 +29,10 @@ pub fn routes() -> Router<Identity> {
             get(account::create_form).post(account::create),
         )
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route(
+            "/continue",
+            get(continue_as::form).post(continue_as::submit),
+        )
         .route(
             "/confirm-email",
             get(codes::confirm_form).post(codes::confirm),

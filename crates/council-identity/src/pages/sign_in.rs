@@ -221,6 +221,9 @@ pub async fn complete_sign_in(
             &browser.session.id,
         )
         .await?;
+        if request.leave_no_session {
+            browser.end_session(identity).await?;
+        }
         return Ok(browser.respond(identity, response));
     }
     Ok(browser.respond(identity, see_other("/")))

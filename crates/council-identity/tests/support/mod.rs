@@ -223,8 +223,8 @@ impl Browser {
         (status, response.text().await.unwrap())
     }
 
-    /// Opens `page`, reads the CSRF token from the form posting to `action`, adds it to `fields`
-    /// and submits the form as a browser would.
+    /// Opens `page` and submits the form posting to `action` as a browser would: its hidden
+    /// fields (the CSRF token among them) with `fields` filled in.
     pub async fn submit(
         &self,
         page: &str,
@@ -233,10 +233,17 @@ impl Browser {
     ) -> reqwest::Response {
         let (status, html) = self.get_text(page).await;
         assert_eq!(status, StatusCode::OK, "opening {page}: {html}");
-        let token = csrf_token(&html, action)
-            .unwrap_or_else(|| panic!("no form posting to {action} on {page}"));
+        let hidden = hidden_fields(&html, action);
+        assert!(
+            hidden.iter().any(|(name, _)| name == "csrf_token"),
+            "no form posting to {action} on {page}"
+        );
         let mut form: Vec<(&str, &str)> = fields.to_vec();
-        form.push(("csrf_token", &token));
+        for (name, value) in &hidden {
+            if !fields.iter().any(|(given, _)| given == name) {
+                form.push((name, value));
+            }
+        }
         self.client
             .post(self.url(action))
             .form(&form)
@@ -279,6 +286,21 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_str()
         .unwrap()
         .to_owned()
+}
+
+/// The hidden fields of the form posting to `action`.
+pub fn hidden_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let selector =
+        scraper::Selector::parse(&format!("form[action=\"{action}\"] input[type=\"hidden\"]"))
+            .unwrap();
+    document
+        .select(&selector)
+        .filter_map(|input| {
+            let name = input.value().attr("name")?;
+            Some((name.to_owned(), input.value().attr("value")?.to_owned()))
+        })
+        .collect()
 }
 
 pub fn csrf_token(html: &str, action: &str) -> Option<String> {
@@ -349,7 +371,7 @@ pub const VERIFIER: &str = "this-is-a-pkce-verifier-of-more-than-forty-three-cha
 
 pub fn authorize_path(redirect_uri: &str, extra: &str) -> String {
     format!(
-        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&scope=openid%20email&state=s1&nonce=n1\
+        "/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri={}&scope=openid%20email%20offline_access&state=s1&nonce=n1\
          &code_challenge={}&code_challenge_method=S256{extra}",
         urlencode(redirect_uri),
         sha256_base64url(VERIFIER.as_bytes())
@@ -360,10 +382,14 @@ pub fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// Signs a confirmed person in through /authorize and returns the authorization code.
+/// Takes a signed-in person's browser through /authorize (answering "Continue as ...?") and
+/// returns the authorization code.
 pub async fn code_for_signed_in(browser: &Browser) -> String {
     let response = browser.get(&authorize_path(REDIRECT_URI, "")).await;
-    let callback = location(&response);
+    let mut callback = location(&response);
+    if callback == "/continue" {
+        callback = location(&browser.submit("/continue", "/continue", &[]).await);
+    }
     query_param(&callback, "code").unwrap_or_else(|| panic!("no code in {callback}"))
 }
 
