@@ -67,6 +67,13 @@ pub fn cancel_sign_in(state: State<'_, ShellState>) -> Answer<()> {
     Ok(())
 }
 
+/// The webview saw the person use the app (kiosk idle timeout, kept in Rust as well).
+#[tauri::command]
+pub fn still_here(state: State<'_, ShellState>) -> Answer<()> {
+    state.portal()?.note_activity();
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn sign_out(state: State<'_, ShellState>) -> Answer<SessionView> {
     off_the_runtime(&state, |portal| async move { Ok(portal.sign_out().await) }).await

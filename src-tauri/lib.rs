@@ -9,9 +9,9 @@ mod window;
 
 use std::sync::{Arc, OnceLock};
 
-use cfp_core::{AppMode, CouncilProfile, ErrorCode, IpcError};
+use cfp_core::{AppMode, CouncilProfile, ErrorCode, IpcError, SESSION_ENDED_EVENT};
 use cfp_portal::Portal;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// What every command can reach.
 pub struct ShellState {
@@ -87,6 +87,9 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
             app.state::<ShellState>().start_portal(data_dir);
             let kiosk = app.state::<ShellState>().mode == AppMode::Kiosk;
             window::open_main(app.handle(), kiosk)?;
+            if kiosk {
+                guard_kiosk_session(app.handle());
+            }
             updater::start(app.handle());
             Ok(())
         })
@@ -96,6 +99,7 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
             commands::sign_in,
             commands::create_account,
             commands::cancel_sign_in,
+            commands::still_here,
             commands::sign_out,
             commands::lock,
             commands::unlock,
@@ -120,6 +124,30 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
         ])
 }
 
+/// Kiosk: ends a session the last run left open (it crashed), and keeps the idle timeout in
+/// Rust as well as in the webview, so a frozen or closed webview still ends the session. Both
+/// run on threads of their own for the app's life (the portal's calls to the council are not
+/// `Send`; see commands.rs).
+fn guard_kiosk_session(app: &tauri::AppHandle) {
+    let Ok(portal) = app.state::<ShellState>().portal_arc() else {
+        return;
+    };
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        tauri::async_runtime::block_on(async {
+            portal.end_previous_kiosk_session().await;
+            portal
+                .watch_idle(KIOSK_IDLE_CHECK, || {
+                    let _ = handle.emit(SESSION_ENDED_EVENT, ());
+                })
+                .await;
+        });
+    });
+}
+
+/// How often the kiosk's Rust idle timer looks at the clock.
+const KIOSK_IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub fn run() {
     let context = tauri::generate_context!();
     let app = match builder(ShellState::from_environment()).build(context) {
@@ -132,8 +160,9 @@ pub fn run() {
     };
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {
-            // Close the store while the process is still whole: connections left open race
-            // SQLCipher's own clean-up at exit.
+            // The window's close button, or quitting. A kiosk signs out here (tokens revoked,
+            // the council's browser session ended). Then the store closes while the process
+            // is still whole: connections left open race SQLCipher's own clean-up at exit.
             if let Some(Ok(portal)) = app.state::<ShellState>().portal.get() {
                 tauri::async_runtime::block_on(portal.close());
             }

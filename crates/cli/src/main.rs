@@ -136,7 +136,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let profile = match &cli.profile {
-        Some(path) => cfp_core::CouncilProfile::load(path),
+        // A machine-wide [policy] still holds: --profile can only tighten it.
+        Some(path) => {
+            cfp_core::profile::locate_from(Some(path), &cfp_core::profile::machine_profile_path())
+        }
         None => cfp_core::profile::locate(),
     }
     .map_err(|e| Failure {

@@ -18,6 +18,7 @@ use ts_rs::TS;
 /// | `sign_in` | | `SessionView` (opens the system browser; waits for it) |
 /// | `create_account` | | `SessionView` (the council's registration, `prompt=create`) |
 /// | `cancel_sign_in` | | nothing |
+/// | `still_here` | | nothing (the person used the app: kiosk idle timeout, kept in Rust too) |
 /// | `sign_out` | | `SessionView` (revokes tokens, ends the council session; kiosk: clears everything) |
 /// | `lock` | | `SessionView` |
 /// | `unlock` | `passphrase` | `SessionView` |
@@ -45,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_in",
     "create_account",
     "cancel_sign_in",
+    "still_here",
     "sign_out",
     "lock",
     "unlock",

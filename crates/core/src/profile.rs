@@ -73,6 +73,21 @@ impl MachinePolicy {
     pub fn check_updates(&self) -> bool {
         self.check_updates.unwrap_or(!self.kiosk)
     }
+
+    /// This policy, made no looser than `floor` (the machine-wide one): kiosk if either says
+    /// kiosk, the shorter idle time, saving and update checks only if both allow them.
+    pub fn at_least_as_strict_as(&self, floor: &MachinePolicy) -> MachinePolicy {
+        let idle_minutes = match (self.idle_minutes(), floor.idle_minutes()) {
+            (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
+            (mine, theirs) => mine.or(theirs),
+        };
+        MachinePolicy {
+            kiosk: self.kiosk || floor.kiosk,
+            idle_minutes,
+            allow_saving: Some(self.allow_saving() && floor.allow_saving()),
+            check_updates: Some(self.check_updates() && floor.check_updates()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,18 +175,31 @@ pub fn machine_profile_path() -> PathBuf {
 }
 
 /// Finds the profile to use: the file named by `CFP_PROFILE` (for support and tests), else the
-/// machine-wide profile, else the profile built into this copy of the app.
+/// machine-wide profile, else the profile built into this copy of the app. A machine-wide
+/// `[policy]` always holds: see [`locate_from`].
 pub fn locate() -> Result<CouncilProfile, ProfileError> {
     let explicit = std::env::var_os("CFP_PROFILE").map(PathBuf::from);
     locate_from(explicit.as_deref(), &machine_profile_path())
 }
 
+/// `explicit` (`CFP_PROFILE`, or the command line's `--profile`) names the council to talk to,
+/// but when a machine-wide profile exists its policy is a floor the explicit file can only
+/// tighten ([`MachinePolicy::at_least_as_strict_as`]): the variable is for tests and support,
+/// and must not let anyone at a kiosk turn it into a home computer. A machine profile that
+/// cannot be read is reported rather than ignored, since its policy cannot then be honoured.
 pub fn locate_from(
     explicit: Option<&Path>,
     machine: &Path,
 ) -> Result<CouncilProfile, ProfileError> {
     match explicit {
-        Some(path) => CouncilProfile::load(path),
+        Some(path) => {
+            let mut chosen = CouncilProfile::load(path)?;
+            if machine.exists() {
+                let floor = CouncilProfile::load(machine)?.policy;
+                chosen.policy = chosen.policy.at_least_as_strict_as(&floor);
+            }
+            Ok(chosen)
+        }
         None if machine.exists() => CouncilProfile::load(machine),
         None => Ok(CouncilProfile::demo()),
     }
@@ -296,6 +324,84 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    fn with_policy(council: &str, policy: &str) -> String {
+        format!(
+            "{}\n[policy]\n{policy}\n",
+            DEMO_PROFILE_TOML.replace("Demo County", council)
+        )
+    }
+
+    /// Writes a machine-wide profile and a `CFP_PROFILE` one, and locates the profile.
+    fn located(machine_policy: &str, explicit_policy: &str) -> CouncilProfile {
+        let dir = tempfile::tempdir().unwrap();
+        let machine = dir.path().join("machine.toml");
+        let explicit = dir.path().join("explicit.toml");
+        std::fs::write(&machine, with_policy("Machine", machine_policy)).unwrap();
+        std::fs::write(&explicit, with_policy("Chosen", explicit_policy)).unwrap();
+        locate_from(Some(&explicit), &machine).unwrap()
+    }
+
+    #[test]
+    fn cfp_profile_cannot_turn_a_machine_kiosk_off() {
+        let profile = located("kiosk = true", "kiosk = false");
+        // The council settings are the chosen file's (tests and support point at their own
+        // service), but the machine's policy stands.
+        assert_eq!(profile.council_name, "Chosen Council");
+        assert!(profile.policy.is_kiosk());
+        assert_eq!(
+            profile.policy.idle_minutes(),
+            Some(MachinePolicy::KIOSK_IDLE_MINUTES)
+        );
+        assert!(!profile.policy.allow_saving());
+        assert!(!profile.policy.check_updates());
+    }
+
+    #[test]
+    fn cfp_profile_cannot_lengthen_idle_time_or_turn_saving_or_updates_on() {
+        let profile = located(
+            "kiosk = true\nidle_minutes = 3\nallow_saving = false\ncheck_updates = false",
+            "kiosk = true\nidle_minutes = 60\nallow_saving = true\ncheck_updates = true",
+        );
+        assert!(profile.policy.is_kiosk());
+        assert_eq!(profile.policy.idle_minutes(), Some(3));
+        assert!(!profile.policy.allow_saving());
+        assert!(!profile.policy.check_updates());
+
+        // A kiosk with the default idle time: a longer one from the variable is refused too.
+        let default_idle = located("kiosk = true", "kiosk = true\nidle_minutes = 30");
+        assert_eq!(
+            default_idle.policy.idle_minutes(),
+            Some(MachinePolicy::KIOSK_IDLE_MINUTES)
+        );
+        // A home machine with an idle limit keeps it.
+        let home_limit = located("idle_minutes = 10", "");
+        assert_eq!(home_limit.policy.idle_minutes(), Some(10));
+    }
+
+    #[test]
+    fn cfp_profile_may_tighten_a_machine_policy() {
+        let profile = located("", "kiosk = true\nidle_minutes = 2");
+        assert!(profile.policy.is_kiosk());
+        assert_eq!(profile.policy.idle_minutes(), Some(2));
+        assert!(!profile.policy.allow_saving());
+        assert!(!profile.policy.check_updates());
+        let shorter = located("kiosk = true\nidle_minutes = 10", "idle_minutes = 4");
+        assert!(shorter.policy.is_kiosk());
+        assert_eq!(shorter.policy.idle_minutes(), Some(4));
+    }
+
+    #[test]
+    fn cfp_profile_with_an_unreadable_machine_profile_is_refused() {
+        // The machine's policy cannot be known, so it cannot be honoured: say so.
+        let dir = tempfile::tempdir().unwrap();
+        let machine = dir.path().join("machine.toml");
+        let explicit = dir.path().join("explicit.toml");
+        std::fs::write(&machine, "council_name = ").unwrap();
+        std::fs::write(&explicit, with_policy("Chosen", "")).unwrap();
+        let err = locate_from(Some(&explicit), &machine).unwrap_err();
+        assert!(err.to_string().contains("machine.toml"), "{err}");
     }
 
     #[test]

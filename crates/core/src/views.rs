@@ -133,6 +133,10 @@ pub struct SyncProgressView {
 /// The event name the shell emits [`SyncProgressView`] under.
 pub const SYNC_PROGRESS_EVENT: &str = "sync-progress";
 
+/// The event the shell emits (no payload) when the app itself ended a kiosk session (its own
+/// idle timer, for a webview that had stopped reporting activity): the UI asks for the session.
+pub const SESSION_ENDED_EVENT: &str = "session-ended";
+
 /// What `sync_now` did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -89,7 +89,8 @@ impl SignInOptions {
 #[derive(Clone, Debug)]
 pub struct SignedOut {
     /// Open this in the browser to end the session at the council's identity service too
-    /// (RP-initiated logout), if the service supports it. It carries the ID token as a hint.
+    /// (RP-initiated logout), if the service supports it. It names this app (`client_id`)
+    /// and carries nothing from the ID token.
     pub end_session_url: Option<Url>,
     /// Whether the council confirmed the tokens are revoked. `false` when the council could not
     /// be reached or does not offer revocation; the tokens then simply expire.
@@ -653,26 +654,31 @@ impl SignInClient {
         post_logout_redirect: Option<&Url>,
     ) -> SignedOut {
         let revoked = self.check_session(&session).is_ok() && self.revoke(&session).await;
-        let end_session_url = self.end_session.as_ref().map(|endpoint| {
+        let end_session_url = self.end_session_url(post_logout_redirect);
+        SignedOut {
+            end_session_url,
+            revoked,
+        }
+    }
+
+    /// The address that ends the person's session at the identity service in the browser
+    /// (RP-initiated logout), if the service offers one. It needs no session: a kiosk opens it
+    /// at start-up after a crash, when the tokens died with the process.
+    ///
+    /// No `id_token_hint`: the address goes to the system browser, whose history would keep
+    /// the ID token (the person's name and email) on a shared computer. `client_id` (and a
+    /// registered post-logout address) are what OpenID Connect RP-Initiated Logout 1.0 offers
+    /// instead; the identity service may then ask the person to confirm.
+    pub fn end_session_url(&self, post_logout_redirect: Option<&Url>) -> Option<Url> {
+        self.end_session.as_ref().map(|endpoint| {
             let mut request = LogoutRequest::from(EndSessionUrl::from_url(endpoint.clone()))
                 .set_client_id(self.client_id.clone());
-            if let Some(token) = session
-                .id_token
-                .as_ref()
-                .and_then(|raw| CoreIdToken::from_str(raw.expose()).ok())
-            {
-                request = request.set_id_token_hint(&token);
-            }
             if let Some(uri) = post_logout_redirect {
                 request = request
                     .set_post_logout_redirect_uri(PostLogoutRedirectUrl::from_url(uri.clone()));
             }
             request.http_get_url()
-        });
-        SignedOut {
-            end_session_url,
-            revoked,
-        }
+        })
     }
 
     /// RFC 7009 revocation, done here rather than through `oauth2` because that refuses a

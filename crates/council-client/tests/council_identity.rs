@@ -99,6 +99,25 @@ async fn start() -> Service {
     }
 }
 
+/// The hidden fields of the page's form, as a browser would post them.
+fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let mut rest = body;
+    let marker = "type=\"hidden\" name=\"";
+    while let Some(at) = rest.find(marker) {
+        rest = &rest[at + marker.len()..];
+        let Some(name_end) = rest.find('"') else {
+            break;
+        };
+        let name = rest[..name_end].to_string();
+        let Some(value) = attribute_after(rest, "", "value") else {
+            break;
+        };
+        fields.push((name, value));
+    }
+    fields
+}
+
 fn attribute_after(body: &str, marker: &str, attribute: &str) -> Option<String> {
     let rest = &body[body.find(marker)?..];
     let needle = format!("{attribute}=\"");
@@ -122,6 +141,13 @@ async fn browse(browser: &reqwest::Client, url: Url) -> (bool, Url, u16, String)
         }
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();
+        // Without the ID token as a hint, the service may ask the person to confirm.
+        if body.contains("action=\"/logout\"") {
+            request = browser
+                .post(here.join("/logout").unwrap())
+                .form(&hidden_fields(&body));
+            continue;
+        }
         if body.contains("action=\"/sign-in\"") {
             asked = true;
             let csrf = attribute_after(&body, "name=\"csrf_token\"", "value").unwrap();

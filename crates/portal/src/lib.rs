@@ -19,6 +19,7 @@ pub mod advice;
 pub mod documents;
 mod errors;
 pub mod kinds;
+mod kiosk;
 mod local;
 pub mod people;
 pub mod prefs;
@@ -35,10 +36,11 @@ use cfp_core::{
     MachinePolicy, SessionState, SessionView, UserView,
 };
 use cfp_council_client::{BrowserOpener, Clock, CouncilApi, CouncilHttp, Session, SignInClient};
-use cfp_store::{Passphrase, SecretStore, Store, StoreKey};
+use cfp_store::{AccountOwner, Passphrase, SecretStore, Store, StoreKey};
 use tokio::sync::{oneshot, Mutex};
 
 pub use cfp_store;
+pub use kiosk::{IDLE_GRACE, KIOSK_SESSION_FLAG};
 pub use prefs::Preferences;
 
 /// Everything a [`Portal`] is built from. Time, the browser, the keychain and every path are
@@ -79,6 +81,8 @@ pub struct Portal {
     /// Completing it (or dropping it) cancels the sign-in that is waiting for the browser.
     pending_sign_in: std::sync::Mutex<Option<oneshot::Sender<()>>>,
     prefs: std::sync::Mutex<Preferences>,
+    /// When the webview last saw the person use the app (kiosk idle timeout, `kiosk.rs`).
+    last_activity: std::sync::Mutex<time::OffsetDateTime>,
     local: Mutex<Local>,
 }
 
@@ -136,6 +140,7 @@ impl Portal {
         } else {
             Preferences::load(&prefs::path_in(&data_dir))
         };
+        let started = clock.now();
         let portal = Portal {
             profile,
             data_dir,
@@ -150,6 +155,7 @@ impl Portal {
             sign_in_client: Mutex::new(None),
             pending_sign_in: std::sync::Mutex::new(None),
             prefs: std::sync::Mutex::new(prefs),
+            last_activity: std::sync::Mutex::new(started),
             local: Mutex::new(Local {
                 store: None,
                 key: None,
@@ -183,7 +189,7 @@ impl Portal {
         local.notices.extend(notices);
         match found {
             local::Found::Open(opened) => {
-                self.adopt(&mut local, opened).await;
+                self.adopt(&mut local, opened).await?;
             }
             local::Found::NeedsPassphrase => {
                 local.protection = KeyProtectionView::Passphrase;
@@ -200,16 +206,34 @@ impl Portal {
         Ok(())
     }
 
-    /// Makes `opened` the store in use, with the session it kept (if any).
-    pub(crate) async fn adopt(&self, local: &mut Local, opened: local::Opened) {
-        let kept = session::load_session(&opened.store).await;
+    /// Makes `opened` the store in use, with the session it kept (if any). When someone is
+    /// already signed in (a passphrase store unlocked after signing in), the store is bound to
+    /// their account first: another account's rows never show (see [`bind_store`]).
+    pub(crate) async fn adopt(
+        &self,
+        local: &mut Local,
+        opened: local::Opened,
+    ) -> Result<(), IpcError> {
+        match local.session.clone() {
+            Some(session) => bind_store(&opened.store, &session, local).await?,
+            None => {
+                let kept = session::load_session(&opened.store).await;
+                if let Some(kept) = &kept {
+                    // A store from before owners were kept: its session says whose it is.
+                    opened
+                        .store
+                        .claim_if_unowned(&owner_of(kept))
+                        .await
+                        .map_err(errors::store)?;
+                }
+                local.session = kept;
+            }
+        }
         local.store = Some(opened.store);
         local.key = Some(opened.key);
         local.protection = opened.protection;
         local.locked = false;
-        if local.session.is_none() {
-            local.session = kept;
-        }
+        Ok(())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -336,6 +360,33 @@ impl Portal {
     pub(crate) fn lock_after_minutes(&self) -> u32 {
         self.prefs.lock().expect("not poisoned").lock_after_minutes
     }
+}
+
+/// The account a session belongs to, as the store records it.
+pub(crate) fn owner_of(session: &Session) -> AccountOwner {
+    AccountOwner {
+        issuer: session.issuer().to_string(),
+        subject: session.subject().to_string(),
+    }
+}
+
+/// Binds `store` to the signed-in account: if it held anyone else's rows (people, documents,
+/// queued requests, a kept session), they are removed before anything is shown or sent. The
+/// store is a cache, so the account's own people and documents come back from the council.
+pub(crate) async fn bind_store(
+    store: &Store,
+    session: &Session,
+    local: &mut Local,
+) -> Result<(), IpcError> {
+    let emptied = store
+        .bind_to_account(&owner_of(session))
+        .await
+        .map_err(errors::store)?;
+    if emptied {
+        local.new_by_person.clear();
+        local.passphrase_unlocked = false;
+    }
+    Ok(())
 }
 
 /// The store, if the person may read it now.

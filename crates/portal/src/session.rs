@@ -18,8 +18,9 @@ use cfp_store::{
 };
 use tokio::sync::oneshot;
 
+use crate::kiosk;
 use crate::local::{self, Found, Opened};
-use crate::{errors, Local, Portal};
+use crate::{bind_store, errors, Local, Portal};
 
 impl Portal {
     /// `sign_in`: the council's sign-in page in the browser; resolves when the person has
@@ -54,6 +55,11 @@ impl Portal {
 
     async fn sign_in_with(&self, options: SignInOptions) -> Result<SessionView, IpcError> {
         let client = self.sign_in_client().await?;
+        if self.is_kiosk() {
+            // From here the browser may hold a session at the council: if the app dies before
+            // signing out, its next start ends it (kiosk.rs).
+            kiosk::mark_session_open(&self.data_dir);
+        }
         let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
         // A new attempt replaces (and so cancels) any older one still waiting.
         *self.pending_sign_in.lock().expect("not poisoned") = Some(cancel_tx);
@@ -79,19 +85,23 @@ impl Portal {
             }
         };
         self.pending_sign_in.lock().expect("not poisoned").take();
+        self.note_activity();
 
         let mut local = self.local.lock().await;
         local.offline = false;
         if local.store.is_none() {
             if let Some(opened) = self.store_for_sign_in(&mut local).await? {
-                self.adopt(&mut local, opened).await;
+                self.adopt(&mut local, opened).await?;
             }
         }
         // Signing in again unlocks an app locked after inactivity, but a passphrase store
         // whose key is not here stays locked until its passphrase is given.
         local.locked = local.store.is_none() && local.protection == KeyProtectionView::Passphrase;
-        if let Some(store) = &local.store {
-            save_session(store, &session).await;
+        if let Some(store) = local.store.clone() {
+            // Whoever signed in before, this copy now holds only this account's rows: bound
+            // before the people list is refreshed, so a refresh that fails shows nobody else's.
+            bind_store(&store, &session, &mut local).await?;
+            save_session(&store, &session).await;
         }
         local.session = Some(session);
         let store = local.store.clone();
@@ -184,8 +194,12 @@ impl Portal {
         }
         if let Some(session) = session {
             self.end_council_session(session).await;
+        } else {
+            // A kiosk sign-in given up half-way may still have signed the browser in.
+            self.end_previous_kiosk_session().await;
         }
         if self.is_kiosk() {
+            kiosk::clear_session_flag(&self.data_dir);
             self.clear_everything().await;
         } else {
             let mut local = self.local.lock().await;
@@ -228,11 +242,16 @@ impl Portal {
         }
     }
 
-    /// Before the program ends: closes the store, so its connections are shut on their worker
+    /// Before the program ends (its window closed, or it was told to quit): a kiosk signs out
+    /// as "Finish" does (tokens revoked, the council's browser session ended, everything
+    /// dropped). Then the store is closed, so its connections are shut on their worker
     /// threads while the process is still whole. (A program that exits with them still open
     /// races SQLCipher's own clean-up at exit; the command line once died there with "double
-    /// free".) Nothing else changes: the session and the documents stay on disk.
+    /// free".) At home nothing else changes: the session and the documents stay on disk.
     pub async fn close(&self) {
+        if self.is_kiosk() {
+            self.sign_out().await;
+        }
         let store = self.local.lock().await.store.take();
         if let Some(store) = store {
             if let Ok(store) = Arc::try_unwrap(store) {
@@ -298,7 +317,7 @@ impl Portal {
                 protection: KeyProtectionView::Passphrase,
             },
         )
-        .await;
+        .await?;
         local.passphrase_unlocked = true;
         Ok(())
     }

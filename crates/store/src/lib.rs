@@ -23,9 +23,9 @@ pub use key::{
     OsKeychain, OsRandom, Passphrase, RandomSource, SecretStore, SecretStoreError, StoreKey,
 };
 pub use model::{
-    Document, DocumentContent, DocumentFilter, DocumentId, DocumentSummary, OutboxId, OutboxItem,
-    PageOutcome, PeopleUpdate, PersonAccess, PersonId, RefreshToken, StoreChange, StoredDocument,
-    StoredPerson, StoredTokens, SyncCursor,
+    AccountOwner, Document, DocumentContent, DocumentFilter, DocumentId, DocumentSummary, OutboxId,
+    OutboxItem, PageOutcome, PeopleUpdate, PersonAccess, PersonId, RefreshToken, StoreChange,
+    StoredDocument, StoredPerson, StoredTokens, SyncCursor,
 };
 pub use paths::{remove_local_data, StorePaths};
 pub use store::{Store, StoreLocation};

@@ -314,3 +314,17 @@ impl fmt::Debug for OutboxItem {
             .finish_non_exhaustive()
     }
 }
+
+/// The council account a store's rows belong to: the identity service (`iss`) and the
+/// account's stable identifier there (`sub`). Its Debug output shows neither.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccountOwner {
+    pub issuer: String,
+    pub subject: String,
+}
+
+impl std::fmt::Debug for AccountOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccountOwner(..)")
+    }
+}

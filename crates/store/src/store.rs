@@ -494,6 +494,71 @@ impl Store {
     }
 
     // -----------------------------------------------------------------------------------------
+    // Owner
+
+    /// Binds this copy to the council account `owner` (its issuer and subject). If it held
+    /// another account's rows, or rows of no known account (a store from before owners were
+    /// kept), they all go first (people, documents, cursors, the kept session and the queued
+    /// actions), in one transaction. Returns whether anything was removed.
+    pub async fn bind_to_account(&self, owner: &AccountOwner) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = sqlx::query("SELECT issuer, subject FROM owner WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = &current {
+            let issuer: String = row.try_get(0)?;
+            let subject: String = row.try_get(1)?;
+            if issuer == owner.issuer && subject == owner.subject {
+                return Ok(false);
+            }
+        }
+        let mut removed = 0;
+        // Documents and cursors go with their people (ON DELETE CASCADE).
+        for table in ["people", "tokens", "outbox"] {
+            removed += sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        sqlx::query(
+            "INSERT INTO owner (id, issuer, subject) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, subject = excluded.subject",
+        )
+        .bind(&owner.issuer)
+        .bind(&owner.subject)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(removed > 0)
+    }
+
+    /// Records `owner` as this copy's account if it has none yet, removing nothing: for a
+    /// store from before owners were kept that holds a signed-in session, whose rows are that
+    /// session's account's.
+    pub async fn claim_if_unowned(&self, owner: &AccountOwner) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO owner (id, issuer, subject) VALUES (1, ?1, ?2)")
+            .bind(&owner.issuer)
+            .bind(&owner.subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account this copy was filled for, if it is bound to one.
+    pub async fn owner(&self) -> Result<Option<AccountOwner>, StoreError> {
+        let row = sqlx::query("SELECT issuer, subject FROM owner WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(AccountOwner {
+                issuer: row.try_get(0)?,
+                subject: row.try_get(1)?,
+            })
+        })
+        .transpose()
+    }
+
+    // -----------------------------------------------------------------------------------------
     // Tokens
 
     /// Keeps the refresh token (replacing any other). A memory store keeps nothing.

@@ -1,12 +1,14 @@
 // The app under test: the real binary in a real WebKit window on a private X display, driven
 // through tauri-driver -> WebKitWebDriver. Journeys get an `App` with small, readable helpers.
+import { execFile } from 'node:child_process';
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { formatViolations, runAxe } from './axe.mjs';
 import { startDbusSession, startXvfb } from './display.mjs';
-import { appBinaryPath, artifactsFolder, buildAppHint, demoProfilePath, slug } from './paths.mjs';
+import { appBinaryPath, artifactsFolder, buildAppHint, demoProfilePath, repoRoot, slug } from './paths.mjs';
 import { describePng } from './png.mjs';
 import { freePort, startLoopbackHelper } from './processes.mjs';
 import { ELEMENT_KEY, WebDriverError, WebDriverSession, driverIsReady } from './webdriver.mjs';
@@ -139,7 +141,7 @@ export async function launchApp(options) {
       });
     });
     await session.setTimeouts({ script: 30_000, pageLoad: 30_000, implicit: 0 });
-    return new App(session, undo, { app: appLog, driver: driver.helper.logPath });
+    return new App(session, undo, { app: appLog, driver: driver.helper.logPath }, xvfb.display);
   } catch (error) {
     await undo();
     throw error;
@@ -152,12 +154,28 @@ export class App {
    * @param {WebDriverSession} session
    * @param {() => Promise<void>} close
    * @param {{ app: string, driver: string }} logs  where the app's and the driver's output go
+   * @param {string} display  the private X display the app's window is on
    */
-  constructor(session, close, logs) {
+  constructor(session, close, logs, display) {
     this.session = session;
     this.logs = logs;
     this.closeAll = close;
     this.closed = false;
+    this.display = display;
+  }
+
+  /**
+   * Press the window's close button (the X in its title bar), as a window manager passes it
+   * on: WM_DELETE_WINDOW to the app's window (harness/close-window.py). WebDriver's own
+   * "Close Window" only destroys the webview and never asks the window to close.
+   * @param {string} [title]
+   */
+  async pressCloseButton(title = 'Client Finance Portal') {
+    const script = join(repoRoot, 'tests', 'e2e', 'harness', 'close-window.py');
+    await promisify(execFile)('python3', [script, title], {
+      env: { ...process.env, DISPLAY: this.display },
+      timeout: 10_000,
+    });
   }
 
   /** Close the app and stop every helper process. Safe to call twice. */

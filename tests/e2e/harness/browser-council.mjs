@@ -44,6 +44,8 @@ export async function startDemoCouncil({ name }) {
       url: service.url,
       port: service.port,
       helper: service.helper,
+      /** The council's SQLite database (for checks only the service itself could answer). */
+      databasePath: join(dataDir, 'council-demo.db'),
       async stop() {
         await service.helper.stop();
         await rm(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The inactivity warning in the real app, with a fake clock: it opens after the quiet period,
 // counts down, speaks at the start and at 10 seconds only, can be extended (button or Escape),
 // and on expiry locks (home) or signs out and clears everything (kiosk).
+import { emit as emitFromShell } from "@tauri-apps/api/event";
 import { tick } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionView } from "../lib/bindings/SessionView";
@@ -211,6 +212,47 @@ describe("the inactivity warning (kiosk: everything is cleared)", () => {
     getByText("button", /^Stay signed in$/);
 
     await wait(30);
+
+    expect(calls).toContain("sign_out");
+    expect(normalisedText(mainHeading())).toContain("See your care and support payments");
+    expect(normalisedText(document.querySelector(".govuk-notification-banner--success")!)).toContain(
+      "Your information has been removed from this computer.",
+    );
+  });
+});
+
+describe("activity reported to the app (kiosk: the app keeps the idle timeout too)", () => {
+  it("reports use at most every 30 seconds, and at once when the person stays", async () => {
+    const calls = await startSignedIn(KIOSK, { still_here: () => null });
+    const reports = () => calls.filter((command) => command === "still_here").length;
+    expect(reports()).toBe(0); // the app started its own period at sign-in
+
+    // A key every 5 seconds for a minute: reported at the first key and 30 seconds later.
+    for (let second = 0; second < 60; second += 5) {
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: "a" }));
+      await wait(5);
+    }
+    expect(reports()).toBe(2);
+
+    // Quiet until the warning: nothing is reported, so the app's timer runs on too.
+    await wait(270);
+    expect(dialog()).not.toBeNull();
+    expect(reports()).toBe(2);
+
+    // "Stay signed in" starts a full period here and in the app at once.
+    getByText("button", /^Stay signed in$/).click();
+    await wait(1);
+    expect(dialog()).toBeNull();
+    expect(reports()).toBe(3);
+  });
+
+  it("shows the signed-out screen when the app ended the session on its own", async () => {
+    const calls = await startSignedIn(KIOSK, {
+      still_here: () => null,
+      sign_out: () => ({ ...SIGNED_OUT, mode: "kiosk", keyProtection: "memoryOnly" }),
+    });
+    await emitFromShell("session-ended");
+    await wait(1);
 
     expect(calls).toContain("sign_out");
     expect(normalisedText(mainHeading())).toContain("See your care and support payments");

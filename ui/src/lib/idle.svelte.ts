@@ -21,6 +21,10 @@ export const SYSTEM_CLOCK: Clock = {
 /** The events that count as someone using the app. */
 export const ACTIVITY_EVENTS = ["keydown", "mousedown", "mousemove", "touchstart", "wheel", "scroll"] as const;
 
+/** Activity is reported to the app (`onActive`) at most this often. The app's own idle timer
+ * (kiosk) allows for it: it waits a minute past the idle time (`IDLE_GRACE` in the portal). */
+export const ACTIVITY_REPORT_MS = 30_000;
+
 /** The warning lasts at least this long, whatever the policy says (WCAG asks for 20 seconds). */
 export const MIN_WARNING_SECONDS = 20;
 
@@ -33,15 +37,23 @@ export class IdleWatch {
 
   #policy: IdlePolicy;
   #onExpire: () => void;
+  #onActive: () => void;
   #clock: Clock;
   #lastActivity = 0;
+  #lastReported = Number.NEGATIVE_INFINITY;
   #deadline = 0;
   #timer: unknown = null;
 
-  constructor(policy: IdlePolicy, onExpire: () => void, clock: Clock = SYSTEM_CLOCK) {
+  /**
+   * @param onActive told (at most every `ACTIVITY_REPORT_MS`, and at once when the person chooses
+   *   to stay) that the person is using the app, so the app's own timer can be put off too. (The
+   *   app starts its own period when the person signs in.)
+   */
+  constructor(policy: IdlePolicy, onExpire: () => void, clock: Clock = SYSTEM_CLOCK, onActive: () => void = () => {}) {
     this.#policy = policy;
     this.#onExpire = onExpire;
     this.#clock = clock;
+    this.#onActive = onActive;
   }
 
   /** Seconds of warning before the action. */
@@ -68,7 +80,16 @@ export class IdleWatch {
 
   /** Someone used the app. While the warning shows, only the dialog's button extends. */
   activity(): void {
-    if (this.phase === "active") this.#lastActivity = this.#clock.now();
+    if (this.phase !== "active") return;
+    this.#lastActivity = this.#clock.now();
+    this.#report(false);
+  }
+
+  #report(always: boolean): void {
+    const now = this.#clock.now();
+    if (!always && now - this.#lastReported < ACTIVITY_REPORT_MS) return;
+    this.#lastReported = now;
+    this.#onActive();
   }
 
   /** "Stay signed in": back to a full period. */
@@ -76,6 +97,7 @@ export class IdleWatch {
     if (this.phase !== "warning" && this.phase !== "active") return;
     this.#cancel();
     this.start();
+    this.#report(true);
   }
 
   #schedule(ms: number): void {

@@ -105,6 +105,27 @@ export function cancelSignIn(): Promise<void> {
   return call<void>("cancel_sign_in");
 }
 
+/** Tells the app the person is using it (kiosk: the idle timeout is kept in the app as well). */
+export function stillHere(): Promise<void> {
+  return call<void>("still_here");
+}
+
+/** The event the shell sends when it ended a kiosk session itself (`SESSION_ENDED_EVENT` in views.rs). */
+export const SESSION_ENDED_EVENT = "session-ended";
+
+/** Calls `callback` when the app ends the session on its own (a kiosk's idle timeout kept in
+ * Rust). Resolves with a function that stops listening; outside the app it listens to nothing. */
+export async function onSessionEnded(callback: () => void): Promise<() => void> {
+  if (!isInsideApp()) return () => {};
+  try {
+    const unlisten = await listen(SESSION_ENDED_EVENT, () => callback());
+    // If the shell is already gone (the app is closing), nothing is listening any more.
+    return () => void Promise.resolve().then(unlisten).catch(() => undefined);
+  } catch {
+    return () => {};
+  }
+}
+
 /** Signs out here and at the council. In kiosk mode, also clears everything. */
 export function signOut(): Promise<SessionView> {
   return call<SessionView>("sign_out");

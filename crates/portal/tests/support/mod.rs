@@ -8,7 +8,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use cfp_core::CouncilProfile;
-use cfp_council_client::{BrowserError, BrowserOpener, CouncilHttp, HttpTimeouts, SystemClock};
+use cfp_council_client::{
+    BrowserError, BrowserOpener, Clock, CouncilHttp, HttpTimeouts, SystemClock,
+};
 use cfp_portal::cfp_store::{
     InMemorySecrets, KeychainName, Passphrase, SecretStore, SecretStoreError,
 };
@@ -24,13 +26,50 @@ pub const CHLOE: (&str, &str) = ("chloe.bennett@example.org", "demo myself pebbl
 pub struct Council {
     pub base: Url,
     pub dir: tempfile::TempDir,
-    server: tokio::task::JoinHandle<()>,
+    service: council_service::Service,
+    address: std::net::SocketAddr,
+    server: Mutex<tokio::task::JoinHandle<()>>,
 }
 
 impl Council {
     /// Stops answering, as if the council's service went away (or the computer went offline).
     pub fn stop(&self) {
-        self.server.abort();
+        self.server.lock().unwrap().abort();
+    }
+
+    /// Stops answering, and waits until the port is free again (for [`Council::come_back`]).
+    pub async fn go_offline(&self) {
+        let running = {
+            let mut server = self.server.lock().unwrap();
+            server.abort();
+            std::mem::replace(&mut *server, tokio::spawn(async {}))
+        };
+        let _ = running.await;
+    }
+
+    /// Grants (one sign-in of one account to one app) the council still honours: a revoked
+    /// grant's refresh and access tokens no longer work.
+    pub async fn live_grants(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM identity_grants WHERE revoked_at IS NULL")
+            .fetch_one(self.service.identity.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Browser sessions at the council in which someone is signed in.
+    pub async fn signed_in_browser_sessions(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM identity_sessions WHERE account_id IS NOT NULL")
+            .fetch_one(self.service.identity.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Answers again on the same address, with everything it held.
+    pub async fn come_back(&self) {
+        let (_, server) = self.service.bind(self.address).await.unwrap();
+        *self.server.lock().unwrap() = tokio::spawn(async move {
+            let _ = server.await;
+        });
     }
 
     /// A council profile pointing at this service (and optionally a `[policy]` section).
@@ -43,7 +82,7 @@ impl Council {
 
 impl Drop for Council {
     fn drop(&mut self) {
-        self.server.abort();
+        self.stop();
     }
 }
 
@@ -97,7 +136,9 @@ pub async fn start_council_with(extra: council_api::RemittanceImport) -> Council
     Council {
         base: Url::parse(&format!("http://{bound}/")).unwrap(),
         dir,
-        server,
+        service,
+        address: bound,
+        server: Mutex::new(server),
     }
 }
 
@@ -115,6 +156,10 @@ pub struct Seen {
     pub last_max_age: Option<String>,
     /// Pages the browser has finished with (signed in, signed out, or given up).
     pub pages_finished: u32,
+    /// Times the council asked "Do you want to sign out?" and the browser said yes.
+    pub sign_out_confirmed: u32,
+    /// Every address the app opened, in order.
+    pub opened: Vec<Url>,
 }
 
 /// A person at a browser with a cookie jar: signs in with `account` when the council asks.
@@ -185,6 +230,15 @@ impl TestBrowser {
                 continue;
             }
             let body = response.text().await.unwrap_or_default();
+            // Without the ID token as a hint, the council may ask the person to confirm.
+            if body.contains("action=\"/logout\"") {
+                self.seen.lock().unwrap().sign_out_confirmed += 1;
+                request = self
+                    .client
+                    .post(here.join("/logout").unwrap())
+                    .form(&hidden_fields(&body));
+                continue;
+            }
             if body.contains("action=\"/sign-in\"") {
                 self.seen.lock().unwrap().password_asked += 1;
                 let csrf = attribute_after(&body, "name=\"csrf_token\"", "value").unwrap();
@@ -204,6 +258,7 @@ impl BrowserOpener for TestBrowser {
     fn open(&self, url: &Url) -> Result<(), BrowserError> {
         {
             let mut seen = self.seen.lock().unwrap();
+            seen.opened.push(url.clone());
             let query = |name: &str| {
                 url.query_pairs()
                     .find(|(k, _)| k == name)
@@ -222,6 +277,25 @@ impl BrowserOpener for TestBrowser {
         }
         Ok(())
     }
+}
+
+/// The hidden fields of the page's form, as a browser would post them.
+fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let mut rest = body;
+    let marker = "type=\"hidden\" name=\"";
+    while let Some(at) = rest.find(marker) {
+        rest = &rest[at + marker.len()..];
+        let Some(name_end) = rest.find('"') else {
+            break;
+        };
+        let name = rest[..name_end].to_string();
+        let Some(value) = attribute_after(rest, "", "value") else {
+            break;
+        };
+        fields.push((name, value));
+    }
+    fields
 }
 
 fn attribute_after(body: &str, marker: &str, attribute: &str) -> Option<String> {
@@ -257,6 +331,25 @@ impl SecretStore for SharedSecrets {
     }
 }
 
+/// A clock the test moves forward (it also runs on with the computer's, so tokens the council
+/// issues now still look current).
+#[derive(Clone, Default)]
+pub struct TestClock {
+    ahead: Arc<Mutex<time::Duration>>,
+}
+
+impl TestClock {
+    pub fn advance(&self, by: std::time::Duration) {
+        *self.ahead.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc() + *self.ahead.lock().unwrap()
+    }
+}
+
 pub async fn portal(
     profile: CouncilProfile,
     data_dir: &Path,
@@ -264,13 +357,32 @@ pub async fn portal(
     browser: &TestBrowser,
     passphrase: Option<&str>,
 ) -> Result<Portal, cfp_core::IpcError> {
+    portal_with_clock(
+        profile,
+        data_dir,
+        secrets,
+        browser,
+        passphrase,
+        Arc::new(SystemClock),
+    )
+    .await
+}
+
+pub async fn portal_with_clock(
+    profile: CouncilProfile,
+    data_dir: &Path,
+    secrets: &SharedSecrets,
+    browser: &TestBrowser,
+    passphrase: Option<&str>,
+    clock: Arc<dyn Clock>,
+) -> Result<Portal, cfp_core::IpcError> {
     Portal::start(PortalSetup {
         profile,
         data_dir: data_dir.to_path_buf(),
         store_path: None,
         secrets: Box::new(secrets.clone()),
         browser: Arc::new(browser.clone()),
-        clock: Arc::new(SystemClock),
+        clock,
         http: CouncilHttp::new(HttpTimeouts::default()).unwrap(),
         passphrase: passphrase.map(Passphrase::new),
         app_version: "test".into(),

@@ -124,6 +124,7 @@ export function sessionPreviewAnswer(
     case "session":
       return { answer: sessionView() };
     case "cancel_sign_in":
+    case "still_here":
       return { answer: null };
     case "sign_out":
     case "remove_local_data":
