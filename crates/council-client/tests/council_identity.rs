@@ -128,9 +128,21 @@ fn attribute_after(body: &str, marker: &str, attribute: &str) -> Option<String> 
 
 /// Follows redirects; on the service's sign-in page types the email and password.
 /// Returns whether the password was asked for, and the final URL, status and body.
-async fn browse(browser: &reqwest::Client, url: Url) -> (bool, Url, u16, String) {
+/// What the played browser saw on its way back to the app.
+struct Visit {
+    /// The service asked for the password.
+    asked: bool,
+    /// The service asked "Continue as ...?" (a signed-in browser and an app on this computer).
+    continued: bool,
+    at: Url,
+    status: u16,
+    body: String,
+}
+
+async fn browse(browser: &reqwest::Client, url: Url) -> Visit {
     let mut request = browser.get(url);
     let mut asked = false;
+    let mut continued = false;
     for _ in 0..20 {
         let response = request.send().await.unwrap();
         let here = response.url().clone();
@@ -148,6 +160,14 @@ async fn browse(browser: &reqwest::Client, url: Url) -> (bool, Url, u16, String)
                 .form(&hidden_fields(&body));
             continue;
         }
+        // RFC 8252 section 8.6: a code for an app on this computer needs the person's click.
+        if body.contains("action=\"/continue\"") {
+            continued = true;
+            request = browser
+                .post(here.join("/continue").unwrap())
+                .form(&hidden_fields(&body));
+            continue;
+        }
         if body.contains("action=\"/sign-in\"") {
             asked = true;
             let csrf = attribute_after(&body, "name=\"csrf_token\"", "value").unwrap();
@@ -158,7 +178,13 @@ async fn browse(browser: &reqwest::Client, url: Url) -> (bool, Url, u16, String)
             ]);
             continue;
         }
-        return (asked, here, status, body);
+        return Visit {
+            asked,
+            continued,
+            at: here,
+            status,
+            body,
+        };
     }
     panic!("too many redirects");
 }
@@ -167,10 +193,7 @@ async fn sign_in(
     client: &SignInClient,
     browser: &reqwest::Client,
     options: &SignInOptions,
-) -> (
-    Result<cfp_council_client::Session, SignInError>,
-    (bool, Url, u16, String),
-) {
+) -> (Result<cfp_council_client::Session, SignInError>, Visit) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Url>();
     let opener = move |url: &Url| tx.send(url.clone()).map_err(|_| BrowserError);
     tokio::join!(
@@ -199,23 +222,25 @@ async fn our_identity_service_signs_in_refreshes_revokes_and_signs_out() {
         .build()
         .unwrap();
 
-    let (session, (asked, back, status, body)) =
-        sign_in(&client, &browser, &SignInOptions::default()).await;
+    let (session, visit) = sign_in(&client, &browser, &SignInOptions::default()).await;
     let mut session = session.expect("signed in to our identity service");
-    assert!(asked, "the service asked for the password");
-    assert_eq!(back.path(), CALLBACK_PATH);
-    assert_eq!(status, 200);
-    assert!(body.contains("You have signed in"));
+    assert!(visit.asked, "the service asked for the password");
+    assert!(!visit.continued);
+    assert_eq!(visit.at.path(), CALLBACK_PATH);
+    assert_eq!(visit.status, 200);
+    assert!(visit.body.contains("You have signed in"));
     assert_eq!(session.subject(), service.subject);
     assert!(session.can_refresh());
 
-    // Single sign-on without a password; the kiosk options ask again.
-    let (again, (asked, ..)) = sign_in(&client, &browser, &SignInOptions::default()).await;
-    assert!(!asked);
+    // Single sign-on without a password, but only after "Continue as ...?"; the kiosk options
+    // ask for the password again.
+    let (again, visit) = sign_in(&client, &browser, &SignInOptions::default()).await;
+    assert!(!visit.asked);
+    assert!(visit.continued, "a code for an app on this computer needs a click");
     assert_eq!(again.unwrap().subject(), service.subject);
     let kiosk_started = OffsetDateTime::now_utc();
-    let (kiosk, (asked, ..)) = sign_in(&client, &browser, &SignInOptions::kiosk()).await;
-    assert!(asked, "prompt=login asks for the password again");
+    let (kiosk, visit) = sign_in(&client, &browser, &SignInOptions::kiosk()).await;
+    assert!(visit.asked, "prompt=login asks for the password again");
     assert!(kiosk.unwrap().authenticated_at().unwrap() >= kiosk_started - Duration::seconds(1));
 
     // Silent refresh with a rotated refresh token.
@@ -237,12 +262,12 @@ async fn our_identity_service_signs_in_refreshes_revokes_and_signs_out() {
         client.refresh(&mut stale, OffsetDateTime::now_utc()).await,
         Err(SignInError::SessionEnded)
     ));
-    let (_, ended, status, _) = browse(&browser, signed_out.end_session_url.unwrap()).await;
-    assert_eq!(status, 200);
-    assert_eq!(ended.path(), "/signed-out");
-    let (after, (asked, ..)) = sign_in(&client, &browser, &SignInOptions::default()).await;
+    let ended = browse(&browser, signed_out.end_session_url.unwrap()).await;
+    assert_eq!(ended.status, 200);
+    assert_eq!(ended.at.path(), "/signed-out");
+    let (after, visit) = sign_in(&client, &browser, &SignInOptions::default()).await;
     assert!(
-        asked,
+        visit.asked,
         "after sign-out the service asks for the password again"
     );
     assert!(after.is_ok());
