@@ -236,7 +236,10 @@ async fn our_identity_service_signs_in_refreshes_revokes_and_signs_out() {
     // ask for the password again.
     let (again, visit) = sign_in(&client, &browser, &SignInOptions::default()).await;
     assert!(!visit.asked);
-    assert!(visit.continued, "a code for an app on this computer needs a click");
+    assert!(
+        visit.continued,
+        "a code for an app on this computer needs a click"
+    );
     assert_eq!(again.unwrap().subject(), service.subject);
     let kiosk_started = OffsetDateTime::now_utc();
     let (kiosk, visit) = sign_in(&client, &browser, &SignInOptions::kiosk()).await;
