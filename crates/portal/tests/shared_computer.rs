@@ -29,8 +29,9 @@ fn names_walter(view: &cfp_core::AccessRequestView) -> bool {
 /// Home mode, one computer account, two council accounts: Ruth queues a request offline and
 /// signs out; Chloe signs in and sees none of Ruth's people, documents or queued requests, and
 /// her sync sends nothing of Ruth's; Ruth signs in again and gets her people and documents
-/// back from the council (the store was emptied for Chloe, so Ruth's unsent request is gone:
-/// it was never the council's, and keeping it would have kept it in Chloe's store).
+/// back from the council, and her unsent request back in her outbox (it was set aside, not
+/// deleted: it is hers and the council never had it), which her next sync sends under her
+/// own account.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_account_gets_an_empty_store_and_nothing_of_the_first_is_sent_under_it() {
     let council = start_council().await;
@@ -103,19 +104,35 @@ async fn a_second_account_gets_an_empty_store_and_nothing_of_the_first_is_sent_u
     chloe.close().await;
     drop(chloe);
 
-    // Ruth again: the store was emptied for Chloe, so Ruth's list comes back from the council
-    // at sign-in and her documents at the next sync; none of Chloe's rows are there.
+    // Ruth again: her list comes back from the council at sign-in and her documents at the
+    // next sync; none of Chloe's rows are there. Her queued request is waiting again, and
+    // her sync sends it under her own account.
     let ruth_again = TestBrowser::new(RUTH);
     let ruth = portal(profile, data.path(), &secrets, &ruth_again, None)
         .await
         .unwrap();
     ruth.sign_in().await.unwrap();
     assert_eq!(ruth.people().await.unwrap().len(), 3);
+    let waiting = ruth.access_requests().await.unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .filter(|r| r.queued_id.is_some() && names_walter(r))
+            .count(),
+        1,
+        "Ruth's unsent request is back in her outbox: {waiting:?}"
+    );
     let resynced = ruth.sync_now(&no_progress).await.unwrap();
     assert!(resynced.new_documents > 0, "{}", resynced.summary);
     let ruths_requests = ruth.access_requests().await.unwrap();
     assert!(ruths_requests.iter().all(|r| r.queued_id.is_none()));
-    assert!(!ruths_requests.iter().any(names_walter));
+    assert_eq!(
+        ruths_requests.iter().filter(|r| names_walter(r)).count(),
+        1,
+        "the council received Ruth's request once, under her account: {ruths_requests:?}"
+    );
+    let store = ruth.store().await.unwrap();
+    assert!(store.outbox_list().await.unwrap().is_empty());
 }
 
 /// The end-session address goes to the system browser, whose history anyone at the computer

@@ -498,8 +498,11 @@ impl Store {
 
     /// Binds this copy to the council account `owner` (its issuer and subject). If it held
     /// another account's rows, or rows of no known account (a store from before owners were
-    /// kept), they all go first (people, documents, cursors, the kept session and the queued
-    /// actions), in one transaction. Returns whether anything was removed.
+    /// kept), they go first, in one transaction: people, documents, cursors and the kept
+    /// session (a cache, rebuilt by sync). The other account's queued actions are not a cache:
+    /// they are set aside under that account, never listed or sent for `owner`, and come back
+    /// to the outbox when that account signs in again (with `owner`'s own set-aside actions
+    /// coming back now). Returns whether anything was removed from view.
     pub async fn bind_to_account(&self, owner: &AccountOwner) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let current = sqlx::query("SELECT issuer, subject FROM owner WHERE id = 1")
@@ -513,13 +516,41 @@ impl Store {
             }
         }
         let mut removed = 0;
-        // Documents and cursors go with their people (ON DELETE CASCADE).
+        if let Some(row) = &current {
+            let issuer: String = row.try_get(0)?;
+            let subject: String = row.try_get(1)?;
+            removed += sqlx::query(
+                "INSERT INTO outbox_set_aside (issuer, subject, kind, payload, created_at, attempts)
+                 SELECT ?1, ?2, kind, payload, created_at, attempts FROM outbox ORDER BY id",
+            )
+            .bind(issuer)
+            .bind(subject)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        // Documents and cursors go with their people (ON DELETE CASCADE). Queued actions of no
+        // known account cannot be given back to anyone, so they go too.
         for table in ["people", "tokens", "outbox"] {
             removed += sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
         }
+        sqlx::query(
+            "INSERT INTO outbox (kind, payload, created_at, attempts)
+             SELECT kind, payload, created_at, attempts FROM outbox_set_aside
+             WHERE issuer = ?1 AND subject = ?2 ORDER BY id",
+        )
+        .bind(&owner.issuer)
+        .bind(&owner.subject)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM outbox_set_aside WHERE issuer = ?1 AND subject = ?2")
+            .bind(&owner.issuer)
+            .bind(&owner.subject)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO owner (id, issuer, subject) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, subject = excluded.subject",
