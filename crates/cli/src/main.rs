@@ -84,9 +84,10 @@ enum Command {
     /// one person (--person) or everyone you act for (--everyone): a summary, or a PDF or CSV
     /// file with --output.
     Statement(statements::StatementArgs),
-    /// Save one remittance advice as a PDF or CSV file.
+    /// Save one document (a Direct Payment advice, a Deferred Payment statement or an
+    /// assessment result) as a PDF or CSV file.
     Export(statements::ExportArgs),
-    /// Print a remittance advice, or a statement, on this computer's printer.
+    /// Print one document, or a statement, on this computer's printer.
     Print(statements::PrintArgs),
 }
 

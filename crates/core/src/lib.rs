@@ -1,5 +1,7 @@
-//! The application core: everything the desktop app does, free of Tauri so it can be tested
-//! and scripted. The shell in `src-tauri/` only adapts these functions to IPC commands.
+//! The contract between the desktop app's faces and its use cases: the council profile and
+//! machine policy, the IPC command names, `IpcError`, and every type that crosses IPC (the
+//! views). The use cases themselves live in `cfp-portal`; the shell (`src-tauri/`) and the
+//! command line are thin faces over them. No Tauri here.
 
 pub mod app_info;
 #[cfg(feature = "exports")]
