@@ -1,0 +1,264 @@
+// Save as... and Print, for real: the representative Ruth Adeyemi signs in to the demo council,
+// opens Margaret Okafor's advice with the backdated 'Adj' line, checks its sums against the
+// council's own records (computed here in whole pence), saves it as PDF and as CSV through the
+// native GTK Save dialog (typed into with xdotool on the private display: harness/save-dialog.mjs),
+// changes her mind once (Escape), then previews Margaret's statement for the 2025 to 2026 tax year,
+// saves it as PDF and CSV the same way and prints it through a private CUPS with a PDF printer
+// (harness/cups.mjs). Every file is checked on disk: whole (qpdf, pdftotext, a CSV parser), for
+// the user alone (mode 0600), and named without anything that identifies Margaret.
+//
+// Needs the app and the council service built into $CARGO_TARGET_DIR/debug, xdotool, qpdf,
+// poppler-utils, sqlite3, and root for cupsd (CI runs as root).
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { withApp } from '../harness/app.mjs';
+import { councilProfile, startDemoCouncil } from '../harness/browser-council.mjs';
+import { councilAdvice, councilPreviousAdvice, councilQuery, pounds, sqlText, sum } from '../harness/council-db.mjs';
+import { startPrivateCups } from '../harness/cups.mjs';
+import { cancelDialog, saveInDialog } from '../harness/save-dialog.mjs';
+import { permissions, soundPdfPages, soundPdfText, wholeCsv } from '../harness/saved-files.mjs';
+import { DEMO_ACCOUNTS, LONG_WAIT, signInEnv, signInThroughApp } from '../harness/sign-in.mjs';
+
+const MARGARET = { name: 'Margaret Okafor', given: 'Margaret', family: 'Okafor', clientId: '100234567' };
+/** The demo's advice with the backdated rise in contribution ('Adj'), and its reference. */
+const ADJ_ADVICE = `RA-${MARGARET.clientId}-014`;
+
+/**
+ * "What changed since the last payment", derived here from the council's two advices by the
+ * rules the app promises (crates/domain/src/changes.rs), to compare with what the app shows.
+ * @param {import('../harness/council-db.mjs').CouncilAdvice} previous
+ * @param {import('../harness/council-db.mjs').CouncilAdvice} current
+ */
+export function expectedChanges(previous, current) {
+  /** @type {string[]} */
+  const changes = [];
+  if (previous.net !== current.net) {
+    const more = current.net > previous.net;
+    const difference = more ? current.net - previous.net : previous.net - current.net;
+    changes.push(
+      `You were paid ${pounds(current.net)} this time and ${pounds(previous.net)} last time. ` +
+        `That is ${pounds(difference)} ${more ? 'more' : 'less'}.`,
+    );
+  }
+  for (const [kind, what] of [
+    ['Budget', 'weekly care budget'],
+    ['Contribution', 'weekly contribution'],
+  ]) {
+    const rate = (/** @type {typeof current} */ advice) => advice.lines.find((l) => l.kind === kind)?.weeklyRate ?? null;
+    const [old, now] = [rate(previous), rate(current)];
+    if (old !== null && now !== null && old !== now) {
+      changes.push(`Your ${what} ${now > old ? 'went up' : 'went down'} from ${pounds(old)} to ${pounds(now)}.`);
+    }
+  }
+  const abs = (/** @type {bigint} */ n) => (n < 0n ? -n : n);
+  for (const line of current.lines) {
+    const direction = line.amount < 0n ? 'takes off' : 'adds';
+    if (line.kind === 'One-off') changes.push(`There is a one-off payment of ${pounds(abs(line.amount))}.`);
+    if (line.kind === 'Adj') changes.push(`A rate adjustment (Adj) ${direction} ${pounds(abs(line.amount))} for earlier dates.`);
+    if (line.kind === 'MA') {
+      changes.push(`A manual adjustment (MA) ${direction} ${pounds(abs(line.amount))}. The council says: ${line.note ?? ''}`);
+    }
+  }
+  const recovered = (/** @type {typeof current} */ advice) => sum(advice.lines.filter((l) => l.kind === 'Recovery').map((l) => l.amount));
+  const [before, now] = [recovered(previous), recovered(current)];
+  if (before === 0n && now !== 0n) {
+    changes.push(`The council has started taking back money it paid you too much before. It took ${pounds(abs(now))} from this payment.`);
+  } else if (before !== 0n && now !== 0n) {
+    changes.push(`The council is still taking back money it paid you too much before. It took ${pounds(abs(now))} from this payment.`);
+  } else if (before !== 0n && now === 0n) {
+    changes.push('The council has stopped taking back the money it paid you too much. Nothing was taken from this payment.');
+  }
+  return changes;
+}
+
+/**
+ * The words a file name must never hold: Margaret's names and client ID, and Ruth's.
+ * @param {string} name
+ */
+function assertNameIsPlain(name) {
+  for (const personal of [MARGARET.given, MARGARET.family, MARGARET.clientId, 'Adeyemi', 'Ruth']) {
+    assert.ok(!name.toLowerCase().includes(personal.toLowerCase()), `the file name ${name} holds "${personal}"`);
+  }
+  assert.match(name, /^[a-z]+(-[A-Za-z0-9_]+)*\.(pdf|csv)$/, `a plain file name: ${name}`);
+}
+
+/**
+ * Press a Save button, answer the real Save dialog, and return the saved file's path after the
+ * app said it saved it.
+ * @param {import('../harness/app.mjs').App} app
+ * @param {RegExp} button
+ * @param {string} folder
+ */
+async function saveThroughDialog(app, button, folder) {
+  const before = new Set(await readdir(folder));
+  await app.click(await app.waitForText('button', button));
+  await saveInDialog(app.display, folder);
+  const banner = await app.waitForText('.govuk-notification-banner', /Saved as /, LONG_WAIT);
+  const shown = /Saved as (\S+)/.exec(await app.text(banner))?.[1] ?? '';
+  const added = (await readdir(folder)).filter((name) => !before.has(name));
+  assert.deepEqual(added, [shown], `the one new file in the folder is the one the app names (${shown})`);
+  const path = join(folder, shown);
+  assert.equal(await permissions(path), 0o600, `${shown} can be read and written by the user alone`);
+  assertNameIsPlain(shown);
+  return { name: shown, path };
+}
+
+/**
+ * The PDF that CUPS-PDF wrote for a job sent after `since`, once it reads as a whole PDF.
+ * @param {import('../harness/app.mjs').App} app
+ * @param {string} folder
+ * @param {number} since
+ */
+async function printedPdf(app, folder, since) {
+  /** @type {{ name: string, pages: number } | null} */
+  let found = null;
+  await app.waitUntil(
+    async () => {
+      for (const name of await readdir(folder).catch(() => [])) {
+        const path = join(folder, name);
+        if (!name.endsWith('.pdf') || (await stat(path)).mtimeMs < since) continue;
+        // CUPS-PDF writes the file in place: until it is whole, qpdf refuses it.
+        const pages = await soundPdfPages(path).catch(() => 0);
+        if (pages > 0) {
+          found = { name, pages };
+          await rm(path, { force: true });
+          return true;
+        }
+      }
+      return false;
+    },
+    { ...LONG_WAIT, message: `no printed PDF appeared in ${folder}` },
+  );
+  return /** @type {{ name: string, pages: number }} */ (/** @type {unknown} */ (found));
+}
+
+test('documents and statements are saved through the real Save dialog and printed through CUPS', async (t) => {
+  const council = await startDemoCouncil({ name: 'save-and-print' });
+  t.after(() => council.stop());
+  const cups = await startPrivateCups({ name: 'save-and-print' });
+  t.after(() => cups.stop());
+  const profile = await councilProfile(council.url);
+  const signIn = await signInEnv('save-and-print', DEMO_ACCOUNTS.ruth);
+  t.after(() => signIn.cleanup());
+  // Where the person chooses to save: a folder of their own.
+  const saved = await mkdtemp(join(tmpdir(), 'cfp-e2e-saved-'));
+  t.after(() => rm(saved, { recursive: true, force: true }));
+
+  const journey = withApp(
+    async (app) => {
+      await signInThroughApp(app, /People you act for/);
+      await app.click(await app.linkByText(`See documents for ${MARGARET.name}`));
+      await app.waitForText('[data-testid=count]', /^Showing \d+ of \d+ documents$/, LONG_WAIT);
+
+      // ---- The advice with the 'Adj' line: its sums, against the council's records ----
+      await app.type('#search', ADJ_ADVICE);
+      await app.click(await app.waitForText('button', /^Show documents$/));
+      await app.waitForText('[data-testid=count]', /^Showing 1 of \d+ documents$/);
+      await app.click(await app.waitFor('tbody a'));
+      await app.waitForText('h2', /^How the total adds up$/, LONG_WAIT);
+
+      const advice = await councilAdvice(council.databasePath, ADJ_ADVICE);
+      const previous = await councilPreviousAdvice(council.databasePath, advice);
+      assert.ok(previous, 'the council holds an advice before it');
+      const added = sum(advice.lines.filter((l) => l.amount > 0n).map((l) => l.amount));
+      const takenOff = -sum(advice.lines.filter((l) => l.amount < 0n).map((l) => l.amount));
+      assert.equal(added - takenOff, advice.net, "the council's lines add up to what it paid");
+      assert.equal(
+        await app.text('[data-testid=totals-sentence]'),
+        `${pounds(added)} take away ${pounds(takenOff)} is ${pounds(advice.net)}.`,
+        'the totals sentence says the sums the council holds',
+      );
+      /** @type {string[]} */
+      const changes = await app.executeScript(
+        "return [...document.querySelectorAll('[data-testid=changes] li')].map((li) => li.textContent.replace(/\\s+/g, ' ').trim());",
+      );
+      const expected = expectedChanges(previous, advice);
+      assert.ok(expected.length >= 3, `this advice changes the amount, the rate and has an Adj line: ${expected.join(' | ')}`);
+      assert.deepEqual(changes, expected, '"What changed" says what changed between the two advices');
+
+      // ---- Save the advice as PDF, through the dialog ----
+      const pdf = await saveThroughDialog(app, /^Save as PDF$/, saved);
+      // The reference holds her client ID, so the name carries the payment date instead.
+      assert.equal(pdf.name, `remittance-${advice.paymentDate}.pdf`);
+      const pdfText = await soundPdfText(pdf.path);
+      assert.match(pdfText, new RegExp(ADJ_ADVICE), 'the PDF is the advice with this reference');
+      assert.ok(pdfText.includes(pounds(advice.net).replace('-', '')), `the PDF shows the amount paid, ${pounds(advice.net)}`);
+      await app.audit('save-and-print-advice-saved');
+
+      // ---- And as CSV ----
+      const csv = await saveThroughDialog(app, /^Save as CSV$/, saved);
+      assert.equal(csv.name, `remittance-${advice.paymentDate}.csv`);
+      const rows = await wholeCsv(csv.path);
+      assert.ok(rows.flat().includes(ADJ_ADVICE), 'the CSV names the advice by its reference');
+      // Its amount cells, one per line of the advice (and perhaps a total), hold the council's amounts.
+      const cells = new Set(rows.flat());
+      for (const line of advice.lines) {
+        const plain = (line.amount < 0n ? '-' : '') + pounds(line.amount < 0n ? -line.amount : line.amount).slice(1).replace(/,/g, '');
+        assert.ok(cells.has(plain), `the CSV has the line amount ${plain}: ${JSON.stringify(rows)}`);
+      }
+
+      // ---- Changing her mind: Escape closes the dialog and nothing is written ----
+      const before = await readdir(saved);
+      await app.click(await app.waitForText('button', /^Save as PDF$/));
+      await cancelDialog(app.display);
+      await app.waitForText('[role=status]', /You closed the Save window, so nothing was saved\./, LONG_WAIT);
+      assert.deepEqual(await readdir(saved), before, 'closing the dialog saved nothing');
+
+      // ---- The statement for the 2025 to 2026 tax year ----
+      await app.click(await app.waitForText('a.govuk-back-link', /^Back$/));
+      await app.click(await app.linkByText('Make a statement of payments for a tax year or other period'));
+      await app.waitForText('#main-content h1', /Statements$/);
+      const margaretLabel = await app.executeScript(
+        "const l = [...document.querySelectorAll('label.govuk-radios__label')].find((e) => e.textContent.trim() === arguments[0]); return l ? l.getAttribute('for') : null;",
+        MARGARET.name,
+      );
+      assert.ok(margaretLabel, `${MARGARET.name} can be chosen on her own`);
+      await app.click(await app.waitFor(`label[for="${margaretLabel}"]`));
+      await app.click(await app.waitFor('label[for="period-tax-year"]'));
+      await app.click(await app.waitFor('#tax-year option[value="2025"]'));
+      await app.click(await app.waitForText('button', /^Preview the statement$/));
+      await app.waitFor('[data-testid=net-received]', LONG_WAIT);
+      // What Margaret received in that tax year, as the council holds it (payments dated 6 April
+      // 2025 to 5 April 2026).
+      const [year] = await councilQuery(
+        council.databasePath,
+        `SELECT SUM(r.net_pence) AS net, COUNT(*) AS count
+           FROM finance_documents d JOIN finance_remittances r ON r.document_id = d.document_id
+           JOIN finance_people p ON p.person_id = d.person_id
+          WHERE p.client_id = ${sqlText(MARGARET.clientId)} AND NOT d.withdrawn
+            AND r.payment_date BETWEEN '2025-04-06' AND '2026-04-05'`,
+      );
+      const yearNet = BigInt(/** @type {number} */ (year?.net));
+      assert.equal(await app.text('[data-testid=net-received]'), pounds(yearNet), 'the preview totals what the council paid');
+
+      const statementPdf = await saveThroughDialog(app, /^Save as PDF$/, saved);
+      assert.equal(statementPdf.name, 'statement-2025-26.pdf');
+      const statementText = await soundPdfText(statementPdf.path);
+      assert.ok(statementText.includes(pounds(yearNet)), `the saved statement shows the year's total ${pounds(yearNet)}`);
+      const statementCsv = await saveThroughDialog(app, /^Save as CSV$/, saved);
+      assert.equal(statementCsv.name, 'statement-2025-26.csv');
+      const statementRows = await wholeCsv(statementCsv.path);
+      assert.ok(statementRows.length >= Number(year?.count) + 1, `a row for each of the ${year?.count} payments`);
+      await app.audit('save-and-print-statement-saved');
+
+      // ---- Print it: a job reaches the PDF printer ----
+      const printedAt = Date.now();
+      await app.click(await app.waitForText('button', /^Print this statement$/));
+      await app.waitForText('[role=status]', /Your computer is printing the statement\./, LONG_WAIT);
+      const printed = await printedPdf(app, cups.outputFolder, printedAt - 1_000);
+      // Its text cannot be read back (soundPdfPages says why); it is the statement's PDF, page for page.
+      assert.equal(printed.pages, await soundPdfPages(statementPdf.path), 'the printer received the whole statement');
+      assert.doesNotMatch(printed.name, /okafor|margaret|100234567|adeyemi/i, 'the job title names no one');
+      await app.waitUntil(async () => (await cups.spooled()).length === 0, {
+        message: 'CUPS keeps no copy of the job in its spool',
+      });
+      await app.audit('save-and-print-statement-printed');
+      await app.screenshot('save-and-print-statement-printed');
+    },
+    { env: { CFP_PROFILE: profile, ...signIn.env, ...cups.env } },
+  );
+  await journey(t);
+});
