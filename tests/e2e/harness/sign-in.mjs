@@ -39,14 +39,14 @@ export async function signInEnv(name, account, script = browserScriptPath) {
 }
 
 /**
- * Press `button` (default "Sign in") and wait until the heading matches `home`, failing with the
+ * Press the control (default: the button "Sign in") and wait until the heading matches `home`, failing with the
  * app's own problem if one appears instead; then wait for the first sync to finish.
  * @param {import('./app.mjs').App} app
  * @param {RegExp} home
- * @param {RegExp} [button]
+ * @param {{ selector: string, text: RegExp }} [control]
  */
-export async function signInThroughApp(app, home, button = /^Sign in$/) {
-  await app.click(await app.waitForText('button', button, LONG_WAIT));
+export async function signInThroughApp(app, home, control = { selector: 'button', text: /^Sign in$/ }) {
+  await app.click(await app.waitForText(control.selector, control.text, LONG_WAIT));
   await app.waitUntil(
     async () =>
       (await app.findAll('.govuk-error-summary')).length > 0 || home.test(await app.text('#main-content h1').catch(() => '')),
