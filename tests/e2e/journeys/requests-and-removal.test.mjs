@@ -122,6 +122,9 @@ test("a person withdraws one request, corrects a refused one, outlives an ended 
       assert.equal(george2?.version, 2, 'as a second version of the same request');
       assert.equal(george2?.born, '1951-04-12', 'with the corrected date of birth');
       await app.audit('request-sent-again');
+      await app.click(await app.waitForText('a', /^See all your requests$/));
+      await app.waitForText('[data-testid=request]', /^George Bennett[\s\S]*Waiting for review/, LONG_WAIT);
+      assert.doesNotMatch(await app.text('#main-content'), /Why it was not approved/, 'the refusal is behind it now');
 
       // ---- 2. The session ends at the council: the next call is refused ----
       await councilRevokesGrants(council.databasePath);
