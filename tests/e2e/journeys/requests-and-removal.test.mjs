@@ -110,6 +110,15 @@ test("a person withdraws one request, corrects a refused one, outlives an ended 
       assert.equal((await chloesRequests(council.databasePath)).Chloe?.state, 'withdrawn', 'the council has it withdrawn');
       await app.audit('withdrawn');
 
+      // A new request sent empty: the problems, audited as an error state.
+      await app.click(await app.waitForText('a', /^Request access for another person$/));
+      await app.click(await app.waitForText('button', /^Send request$/, LONG_WAIT));
+      const problems = await app.text(await app.waitFor('.govuk-error-summary'));
+      assert.match(problems, /^There is a problem/, `the problems are summarised: ${problems}`);
+      await app.audit('request-access-errors');
+      await app.click(await app.waitForText('a.govuk-back-link', /^Back$/));
+      await app.waitForText('#main-content h1', /Your requests$/);
+
       // Correct the refused request (the date of birth, as the reason asks) and send it again.
       await app.click(await byWholeText(app, 'Correct and send again the request for George Bennett'));
       await app.waitForText('button', /^Send the request again$/, LONG_WAIT);

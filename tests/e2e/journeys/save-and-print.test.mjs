@@ -149,6 +149,12 @@ test('documents and statements are saved through the real Save dialog and printe
       await app.click(await app.waitForText('a.govuk-back-link', /^Back$/));
       await app.click(await app.linkByText('Make a statement of payments for a tax year or other period'));
       await app.waitForText('#main-content h1', /Statements$/);
+      // A form with problems first: dates chosen but not given. Audited as an error state.
+      await app.click(await app.waitFor('label[for="period-range"]'));
+      await app.click(await app.waitForText('button', /^Preview the statement$/));
+      const problems = await app.text(await app.waitFor('.govuk-error-summary'));
+      assert.match(problems, /Enter the start date in full|Enter the end date in full/, `plain problems: ${problems}`);
+      await app.audit('save-and-print-statement-errors');
       const margaretLabel = await app.executeScript(
         "const l = [...document.querySelectorAll('label.govuk-radios__label')].find((e) => e.textContent.trim() === arguments[0]); return l ? l.getAttribute('for') : null;",
         MARGARET.name,
