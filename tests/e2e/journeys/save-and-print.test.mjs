@@ -28,6 +28,33 @@ const MARGARET = { name: 'Margaret Okafor', given: 'Margaret', family: 'Okafor',
 const ADJ_ADVICE = `RA-${MARGARET.clientId}-014`;
 
 /**
+ * A CSV's rows under its header as objects of the named columns (fails if one is missing).
+ * @param {string[][]} rows
+ * @param {string[]} names
+ */
+function csvColumns(rows, names) {
+  // A byte order mark starts the file, for spreadsheets: it is not part of the first name.
+  const header = (rows[0] ?? []).map((name) => name.replace(/^\uFEFF/, ''));
+  const at = names.map((name) => {
+    const index = header.indexOf(name);
+    assert.ok(index >= 0, `the CSV has a "${name}" column: ${header.join(' | ')}`);
+    return index;
+  });
+  return rows.slice(1).map((row) => Object.fromEntries(names.map((name, i) => [name, row[at[i] ?? -1]])));
+}
+
+/**
+ * A CSV amount ("1250.00", "-194.40") in whole pence, exactly.
+ * @param {string} text
+ */
+function csvPence(text) {
+  const match = /^(-)?(\d+)\.(\d\d)$/.exec(text);
+  assert.ok(match, `"${text}" is an amount as the CSV writes it`);
+  const value = BigInt(match[2] ?? '0') * 100n + BigInt(match[3] ?? '0');
+  return match[1] ? -value : value;
+}
+
+/**
  * The words a file name must never hold: Margaret's names and client ID, and Ruth's.
  * @param {string} name
  */
@@ -131,12 +158,14 @@ test('documents and statements are saved through the real Save dialog and printe
       assert.equal(csv.name, `remittance-${advice.paymentDate}.csv`);
       const rows = await wholeCsv(csv.path);
       assert.ok(rows.flat().includes(ADJ_ADVICE), 'the CSV names the advice by its reference');
-      // Its amount cells, one per line of the advice (and perhaps a total), hold the council's amounts.
-      const cells = new Set(rows.flat());
-      for (const line of advice.lines) {
-        const plain = (line.amount < 0n ? '-' : '') + pounds(line.amount < 0n ? -line.amount : line.amount).slice(1).replace(/,/g, '');
-        assert.ok(cells.has(plain), `the CSV has the line amount ${plain}: ${JSON.stringify(rows)}`);
-      }
+      // One row per line of the advice, in order, each with the council's amount; every row
+      // carries the amount paid.
+      const lines = csvColumns(rows, ['Reference', 'Amount', 'Net amount paid']);
+      assert.deepEqual(
+        lines.map((row) => [row.Reference, csvPence(row.Amount ?? ''), csvPence(row['Net amount paid'] ?? '')]),
+        advice.lines.map((line) => [ADJ_ADVICE, line.amount, advice.net]),
+        "the CSV's lines are the council's lines",
+      );
 
       // ---- Changing her mind: Escape closes the dialog and nothing is written ----
       const before = await readdir(saved);
@@ -185,7 +214,17 @@ test('documents and statements are saved through the real Save dialog and printe
       const statementCsv = await saveThroughDialog(app, /^Save as CSV$/, saved);
       assert.equal(statementCsv.name, 'statement-2025-26.csv');
       const statementRows = await wholeCsv(statementCsv.path);
-      assert.ok(statementRows.length >= Number(year?.count) + 1, `a row for each of the ${year?.count} payments`);
+      // Every line of every payment in the year: the amounts add up to what she received, and
+      // each payment appears once with its amount paid.
+      const yearLines = csvColumns(statementRows, ['Reference', 'Amount', 'Net amount paid']);
+      assert.equal(
+        yearLines.reduce((total, row) => total + csvPence(row.Amount ?? ''), 0n),
+        yearNet,
+        "the CSV's lines add up to the year's total",
+      );
+      const payments = new Map(yearLines.map((row) => [row.Reference, csvPence(row['Net amount paid'] ?? '')]));
+      assert.equal(payments.size, Number(year?.count), `the ${year?.count} payments of the year`);
+      assert.equal([...payments.values()].reduce((a, b) => a + b, 0n), yearNet, 'whose amounts paid add up to the total');
       await app.audit('save-and-print-statement-saved');
 
       // ---- Print it: a job reaches the PDF printer ----
