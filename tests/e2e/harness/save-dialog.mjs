@@ -85,11 +85,8 @@ async function waitForDialog(display, timeoutMs) {
   for (;;) {
     const [window] = await visibleWindows(display, SAVE_DIALOG_TITLE);
     if (window) {
-      // GTK maps the window before it has laid out and focused its Name field, and X offers no
-      // way to ask whether a widget inside a window has focus (the accessibility bus, which
-      // could, is off: NO_AT_BRIDGE). A moment's grace; keys lost to a slow machine would save
-      // under another name or not at all, which the journey's checks of the file report.
-      await sleep(500);
+      // GTK focuses the Name field while it maps the dialog, before the X window becomes
+      // viewable, and handles the keys that follow in order: no waiting beyond this.
       return window;
     }
     if (Date.now() > deadline) throw new Error(`No "${SAVE_DIALOG_TITLE}" dialog appeared within ${timeoutMs} ms`);
