@@ -4,8 +4,9 @@
 // native GTK Save dialog (typed into with xdotool on the private display: harness/save-dialog.mjs),
 // changes her mind once (Escape), then previews Margaret's statement for the 2025 to 2026 tax year,
 // saves it as PDF and CSV the same way and prints it through a private CUPS with a PDF printer
-// (harness/cups.mjs). Every file is checked on disk: whole (qpdf, pdftotext, a CSV parser), for
-// the user alone (mode 0600), and named without anything that identifies Margaret.
+// (harness/cups.mjs), and last saves Irene Hartley's Deferred Payment statement (its closing
+// balance and headroom, the council's). Every file is checked on disk: whole (qpdf, pdftotext, a CSV parser), for
+// the user alone (mode 0600), and named without anything that identifies the person.
 //
 // Needs the app and the council service built into $CARGO_TARGET_DIR/debug, xdotool, qpdf,
 // poppler-utils, sqlite3, and root for cupsd (CI runs as root).
@@ -59,7 +60,7 @@ function csvPence(text) {
  * @param {string} name
  */
 function assertNameIsPlain(name) {
-  for (const personal of [MARGARET.given, MARGARET.family, MARGARET.clientId, 'Adeyemi', 'Ruth']) {
+  for (const personal of [MARGARET.given, MARGARET.family, MARGARET.clientId, 'Irene', 'Hartley', '100318859', 'Adeyemi', 'Ruth']) {
     assert.ok(!name.toLowerCase().includes(personal.toLowerCase()), `the file name ${name} holds "${personal}"`);
   }
   assert.match(name, /^[a-z]+(-[A-Za-z0-9_]+)*\.(pdf|csv)$/, `a plain file name: ${name}`);
@@ -240,6 +241,32 @@ test('documents and statements are saved through the real Save dialog and printe
       });
       await app.audit('save-and-print-statement-printed');
       await app.screenshot('save-and-print-statement-printed');
+
+      // ---- Another kind of document: Irene Hartley's Deferred Payment statement ----
+      await app.click(await app.waitForText('.app-session-bar a', /^Home$/));
+      await app.click(await app.linkByText('See documents for Irene Hartley'));
+      await app.waitForText('[data-testid=count]', /^Showing \d+ of \d+ documents$/, LONG_WAIT);
+      await app.click(await app.waitFor('#kind option[value="deferredPaymentStatement"]'));
+      await app.click(await app.waitForText('button', /^Show documents$/));
+      await app.waitForText('[data-testid=count]', /^Showing 2 of \d+ documents$/, LONG_WAIT);
+      await app.click(await app.waitFor('#main-content table tbody a'));
+      await app.waitForText('#main-content h1', /Statement for \d/, LONG_WAIT);
+      const deferred = await saveThroughDialog(app, /^Save as PDF$/, saved);
+      // Its reference holds Irene's client ID, so the name carries the statement's date instead.
+      const issued = /^deferred-payment-(\d{4}-\d\d-\d\d)\.pdf$/.exec(deferred.name)?.[1];
+      assert.ok(issued, `a Deferred Payment statement named by its date: ${deferred.name}`);
+      assertNameIsPlain(deferred.name);
+      const [held] = await councilQuery(
+        council.databasePath,
+        `SELECT closing_balance_pence AS closing, headroom_pence AS headroom FROM finance_deferred_statements
+          WHERE client_name = 'Irene Hartley' AND (issued_on = ${sqlText(issued)} OR period_to = ${sqlText(issued)})`,
+      );
+      assert.ok(held, `the council holds Irene's statement of ${issued}`);
+      const deferredText = await soundPdfText(deferred.path);
+      for (const figure of [held.closing, held.headroom]) {
+        const shown = pounds(BigInt(/** @type {number} */ (figure)));
+        assert.ok(deferredText.includes(shown), `the saved statement shows the council's ${shown}`);
+      }
     },
     { env: { CFP_PROFILE: profile, ...signIn.env, ...cups.env } },
   );
