@@ -1,12 +1,14 @@
-// Save as... and Print, for real: the representative Ruth Adeyemi signs in to the demo council,
-// opens Margaret Okafor's advice with the backdated 'Adj' line, checks its sums against the
-// council's own records (computed here in whole pence), saves it as PDF and as CSV through the
-// native GTK Save dialog (typed into with xdotool on the private display: harness/save-dialog.mjs),
-// changes her mind once (Escape), then previews Margaret's statement for the 2025 to 2026 tax year,
-// saves it as PDF and CSV the same way and prints it through a private CUPS with a PDF printer
-// (harness/cups.mjs), and last saves Irene Hartley's Deferred Payment statement (its closing
-// balance and headroom, the council's). Every file is checked on disk: whole (qpdf, pdftotext, a CSV parser), for
-// the user alone (mode 0600), and named without anything that identifies the person.
+// Save as... and Print, for real: the representative Ruth Adeyemi signs in to the demo council
+// and opens six of Margaret Okafor's advices (a one-off payment, a rise, the backdated 'Adj', an
+// 'MA', a recovery starting and continuing), checking each one's totals sentence and "What
+// changed" against the council's own records (computed here in whole pence). She saves the 'Adj'
+// advice as PDF and as CSV through the native GTK Save dialog (typed into with xdotool on the
+// private display: harness/save-dialog.mjs), changes her mind once (Escape), then previews
+// Margaret's statement for the 2025 to 2026 tax year, saves it as PDF and CSV the same way and
+// prints it through a private CUPS with a PDF printer (harness/cups.mjs), and last saves Irene
+// Hartley's Deferred Payment statement. Every file is checked on disk: whole (qpdf, pdftotext, a
+// CSV parser read by column), its figures the council's, for the user alone (mode 0600), and
+// named without anything that identifies the person.
 //
 // Needs the app and the council service built into $CARGO_TARGET_DIR/debug, xdotool, qpdf,
 // poppler-utils, sqlite3, and root for cupsd (CI runs as root).
