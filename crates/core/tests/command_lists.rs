@@ -150,6 +150,34 @@ fn the_ui_invokes_exactly_the_contracts_commands() {
 }
 
 #[test]
+fn only_the_uis_ipc_module_invokes_commands() {
+    // Otherwise a command named elsewhere in ui/src would escape the check above.
+    let mut strays = Vec::new();
+    let mut folders = vec![repo().join("ui/src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a readable folder under ui/src") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(repo()).unwrap_or(&path).to_path_buf();
+            if relative == Path::new("ui/src/lib/ipc.ts") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text.contains("@tauri-apps/api/core") || text.contains("invoke(") {
+                strays.push(relative.display().to_string());
+            }
+        }
+    }
+    assert!(
+        strays.is_empty(),
+        "only ui/src/lib/ipc.ts may invoke the app's commands; also: {strays:?}"
+    );
+}
+
+#[test]
 fn the_contract_table_documents_every_command() {
     let names = documented_names(&read("crates/core/src/ipc.rs"));
     assert_same(
