@@ -24,6 +24,8 @@ DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
+  # Answering the native Save dialog in the end-to-end tests (tests/e2e/harness/save-dialog.mjs).
+  xdotool
   # Printing through the real CUPS (.ci/print-test): the scheduler, lp, and a PDF printer.
   cups cups-client printer-driver-cups-pdf
   # The council service's console in a real browser; a venv for the OpenAPI validator.

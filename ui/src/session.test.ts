@@ -391,3 +391,33 @@ describe("the offline indicator", () => {
     getByText("#main-content p", /You are offline\. You can still see everything saved on this computer\./);
   });
 });
+
+describe("when the council has ended the sign-in", () => {
+  it("a refused sync shows Welcome with the reason, not the last run's 'Everything is up to date'", async () => {
+    let signedIn = true;
+    let syncs = 0;
+    fakeShell({
+      app_info: () => TEST_APP_INFO,
+      session: () => (signedIn ? SIGNED_IN : SIGNED_OUT),
+      ...quietHome,
+      sync_now: () => {
+        syncs += 1;
+        if (syncs === 1) return quietHome.sync_now();
+        // The shell forgets the session as it answers.
+        signedIn = false;
+        throw { code: "unauthorised", message: "Your sign-in has ended. Please sign in again." };
+      },
+    });
+    await startApp();
+    await settle();
+    (getByText("button", /^Check for new documents$/) as HTMLButtonElement).click();
+    await settle();
+    getByText("#main-content p", /^Everything is up to date\.$/);
+
+    (getByText("button", /^Check for new documents$/) as HTMLButtonElement).click();
+    await settle();
+    expect(normalisedText(mainHeading())).toMatch(/See your care and support payments/);
+    getByText(".govuk-notification-banner", /Your sign-in has ended\. Please sign in again\./);
+    expect(normalisedText(document.body)).not.toMatch(/Everything is up to date/);
+  });
+});

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { App, withApp } from '../harness/app.mjs';
 import { browserScriptPath, councilProfile, startDemoCouncil } from '../harness/browser-council.mjs';
+import { councilQuery, pounds } from '../harness/council-db.mjs';
 import { artifactsFolder } from '../harness/paths.mjs';
 
 const REPRESENTATIVE = { email: 'ruth.adeyemi@example.org', password: 'demo attorney willow harbour' };
@@ -343,10 +344,23 @@ test('Help, Contact, Continue in your browser, Statements and Unlock: every scre
       }
       assert.match(last[0] ?? '', /^equals Closing balance$/);
       assert.equal(running, pence(last[1] ?? ''), 'the closing balance follows from the figures above it');
-      assert.match(balance.sentence, / is £[\d,]+\.\d\d\.$/, `the sum in words: ${balance.sentence}`);
       const limit = pence(await app.text('[data-testid=equity-limit]'));
       const headroom = pence(await app.text('[data-testid=headroom]'));
       assert.equal(headroom, limit - running, 'headroom is the equity limit less what is owed');
+      // And the figures are the council's own: the statement it holds with this opening balance.
+      const held = await councilQuery(
+        council.databasePath,
+        `SELECT closing_balance_pence AS closing, equity_limit_pence AS equityLimit, headroom_pence AS headroom
+           FROM finance_deferred_statements WHERE client_name = 'Irene Hartley' AND opening_balance_pence = ${pence(first[1] ?? '')}`,
+      );
+      assert.equal(held.length, 1, 'the council holds one statement of Irene with this opening balance');
+      const [councilHeld] = held.map((row) => ({
+        closing: BigInt(/** @type {number} */ (row.closing)),
+        equityLimit: BigInt(/** @type {number} */ (row.equityLimit)),
+        headroom: BigInt(/** @type {number} */ (row.headroom)),
+      }));
+      assert.deepEqual({ closing: running, equityLimit: limit, headroom }, councilHeld, 'the figures the council holds');
+      assert.ok(balance.sentence.endsWith(` is ${pounds(councilHeld?.closing ?? 0n)}.`), `the sum in words ends with the closing balance: ${balance.sentence}`);
       await app.waitFor('[data-testid=rates]');
       await app.waitForText('#main-content button', /^Print this statement$/);
       await check(app, 'deferred-payment-statement');

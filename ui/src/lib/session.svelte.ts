@@ -247,9 +247,18 @@ export class AppSession {
       await this.loadPeople();
     } catch (error) {
       const problem = ipc.toIpcError(error);
+      // The last run's summary ("Everything is up to date") must not stand in for this problem.
+      this.syncSummary = null;
       this.syncProblem = problem;
       if (problem.code === "offline" && this.view) this.view = { ...this.view, offline: true };
       this.syncAnnouncement = problem.message;
+      if (problem.code === "unauthorised") {
+        // The council ended the sign-in and the shell has forgotten it: show it signed out,
+        // with the reason, rather than a Home that can no longer fetch anything.
+        const view = await ipc.session().catch(() => signedOutView(this.view?.mode ?? "home"));
+        this.#afterLeaving(view, { kind: "important", heading: problem.message });
+        await this.#show(routeForSession(view));
+      }
     } finally {
       stopListening();
       this.syncRunning = false;
