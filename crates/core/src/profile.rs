@@ -110,7 +110,18 @@ impl CouncilProfile {
     pub fn from_toml(text: &str, source: &str) -> Result<Self, ProfileError> {
         let profile: CouncilProfile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
             path: source.to_string(),
-            reason: e.message().to_string(),
+            reason: match e.span() {
+                // The line an administrator opens the file at.
+                Some(span) => format!(
+                    "line {}: {}",
+                    (text.as_bytes()[..span.start.min(text.len())].iter())
+                        .filter(|b| **b == b'\n')
+                        .count()
+                        + 1,
+                    e.message()
+                ),
+                None => e.message().to_string(),
+            },
         })?;
         profile.validated(source)
     }
@@ -204,6 +215,9 @@ pub fn locate_from(
         None => Ok(CouncilProfile::demo()),
     }
 }
+
+#[cfg(test)]
+mod properties;
 
 #[cfg(test)]
 mod tests {

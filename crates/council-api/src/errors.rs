@@ -35,10 +35,15 @@ pub mod codes {
     pub const TOO_MANY_OPEN_REQUESTS: &str = "tooManyOpenRequests";
     /// 422: an import was refused; nothing of it was stored. The message lists the problems.
     pub const IMPORT_REFUSED: &str = "importRefused";
+    /// 410: the change-feed cursor is not from this council's current records: they were
+    /// restored from an earlier backup since it was given, so the change numbers behind it were
+    /// handed out again or never reached. Read the person's feed again from the start (no
+    /// cursor) and keep only what it holds.
+    pub const FEED_RESTARTED: &str = "feedRestarted";
     /// 500: our fault; try again later.
     pub const INTERNAL: &str = "internalError";
 
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         UNAUTHORIZED,
         TOKEN_EXPIRED,
         NOT_FOUND,
@@ -48,6 +53,7 @@ pub mod codes {
         CONFLICT,
         TOO_MANY_OPEN_REQUESTS,
         IMPORT_REFUSED,
+        FEED_RESTARTED,
         INTERNAL,
     ];
 }

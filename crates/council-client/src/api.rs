@@ -14,7 +14,7 @@ use council_api::{
     codes, AccessRequest, AccessRequestList, DocumentChange, ErrorBody, Me, NewAccessRequest,
     PeopleList,
 };
-use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, DATE, RETRY_AFTER};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -109,6 +109,12 @@ impl ApiError {
                 | ApiError::Unavailable { .. }
                 | ApiError::Server { .. }
         )
+    }
+
+    /// The council says a change-feed cursor is from before its records were restored from an
+    /// earlier backup (`410 feedRestarted`): read the feed again from the start.
+    pub fn is_feed_restarted(&self) -> bool {
+        matches!(self, ApiError::Invalid { status: 410, code, .. } if code == codes::FEED_RESTARTED)
     }
 
     /// How long the council asked us to wait before trying again.
@@ -355,7 +361,7 @@ fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], now: OffsetDat
             retry_after: headers
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, now)),
+                .and_then(|v| parse_retry_after(v, council_now(headers, now))),
         },
         400..=499 => {
             let (code, message) = match error_body {
@@ -375,6 +381,19 @@ fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8], now: OffsetDat
     }
 }
 
+/// The moment the council answered, by its own clock (its `Date` header), else by ours.
+///
+/// A `Retry-After` date is a time on the council's clock: measured from the council's `Date`
+/// (as RFC 9110 suggests), the wait is what the council meant even when this computer's clock
+/// is a day ahead (which would cancel the wait) or behind (which would stretch it to the cap).
+fn council_now(headers: &HeaderMap, ours: OffsetDateTime) -> OffsetDateTime {
+    headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .map_or(ours, OffsetDateTime::from)
+}
+
 /// `Retry-After` is either whole seconds (`120`) or an HTTP date
 /// (`Fri, 31 Dec 1999 23:59:59 GMT`); a date in the past means "now".
 pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
@@ -391,6 +410,9 @@ pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
         Duration::ZERO
     })
 }
+
+#[cfg(test)]
+mod properties;
 
 #[cfg(test)]
 mod tests {

@@ -167,6 +167,18 @@ fn issuer_string(issuer: &Url) -> String {
     }
 }
 
+/// How far the council's clock is from this computer's, by the `Date` of its answer (zero when
+/// it sends none). An ID token's times are the council's: checked against the council's clock,
+/// a computer clock a day ahead or behind still signs in and refreshes, while a token that is
+/// really stale or from the future (by the council's own clock) is still refused. The `Date`
+/// comes over the same TLS connection as the token it judges.
+fn council_offset(response: &openidconnect::HttpResponse, local_now: OffsetDateTime) -> Duration {
+    (response.headers().get(openidconnect::http::header::DATE))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .map_or(Duration::ZERO, |at| OffsetDateTime::from(at) - local_now)
+}
+
 fn to_chrono(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond()).unwrap_or_default()
 }
@@ -403,6 +415,18 @@ impl SignInClient {
         Ok(claims.subject().as_str().to_string())
     }
 
+    /// Sends a token request and notes how far the council's clock is from ours.
+    async fn send_noting_offset(
+        &self,
+        request: openidconnect::HttpRequest,
+        clock: &dyn Clock,
+        offset: &std::sync::Mutex<Duration>,
+    ) -> Result<openidconnect::HttpResponse, TransportError> {
+        let response = self.http.send(request).await?;
+        *offset.lock().unwrap_or_else(|e| e.into_inner()) = council_offset(&response, clock.now());
+        Ok(response)
+    }
+
     fn verify(
         &self,
         token: &CoreIdToken,
@@ -461,12 +485,14 @@ impl SignInClient {
         Ok(claims.clone())
     }
 
+    /// `offset`: how far the council's clock is from `now` (see [`council_offset`]).
     fn new_session(
         &self,
         response: &CoreTokenResponse,
         nonce: Secret,
         authenticated_since: Option<OffsetDateTime>,
         now: OffsetDateTime,
+        offset: Duration,
     ) -> Result<Session, SignInError> {
         let id_token = response
             .id_token()
@@ -477,10 +503,10 @@ impl SignInClient {
             &Expectations {
                 nonce: &nonce,
                 nonce_required: true,
-                authenticated_since,
+                authenticated_since: authenticated_since.map(|since| since + offset),
                 subject: None,
             },
-            now,
+            now + offset,
         )?;
         Ok(Session {
             issuer: self.issuer.as_str().to_string(),
@@ -527,7 +553,8 @@ impl SignInClient {
             None if self.iss_in_response => return Err(SignInError::Untrusted(Distrust::Issuer)),
             _ => {}
         }
-        let send = |request| self.http.send(request);
+        let offset = std::sync::Mutex::new(Duration::ZERO);
+        let send = |request| self.send_noting_offset(request, clock, &offset);
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.expose().to_string()))
@@ -537,7 +564,9 @@ impl SignInClient {
             .request_async(&send)
             .await
             .map_err(|e| token_error(e, false))?;
-        let mut session = self.new_session(&response, nonce, authenticated_since, clock.now())?;
+        let offset = *offset.lock().unwrap_or_else(|e| e.into_inner());
+        let mut session =
+            self.new_session(&response, nonce, authenticated_since, clock.now(), offset)?;
         self.add_profile(&mut session).await;
         Ok(session)
     }
@@ -594,7 +623,9 @@ impl SignInClient {
                 .expose()
                 .to_string(),
         );
-        let send = |request| self.http.send(request);
+        let offset = std::sync::Mutex::new(Duration::ZERO);
+        let fixed = move || now;
+        let send = |request| self.send_noting_offset(request, &fixed, &offset);
         let response = self
             .client
             .exchange_refresh_token(&refresh_token)
@@ -602,6 +633,7 @@ impl SignInClient {
             .request_async(&send)
             .await
             .map_err(|e| token_error(e, true))?;
+        let offset = *offset.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(id_token) = response.id_token() {
             let claims = self.verify(
                 id_token,
@@ -612,7 +644,7 @@ impl SignInClient {
                     authenticated_since: None,
                     subject: Some(&session.subject),
                 },
-                now,
+                now + offset,
             )?;
             if let Some(name) = claims.name().and_then(|n| n.get(None)) {
                 session.name = Some(name.as_str().to_string());

@@ -194,6 +194,16 @@ async fn sign_in(
     browser: &reqwest::Client,
     options: &SignInOptions,
 ) -> (Result<cfp_council_client::Session, SignInError>, Visit) {
+    sign_in_at(client, browser, options, &SystemClock).await
+}
+
+/// Signs in on a computer whose clock is `clock`.
+async fn sign_in_at(
+    client: &SignInClient,
+    browser: &reqwest::Client,
+    options: &SignInOptions,
+    clock: &dyn cfp_council_client::Clock,
+) -> (Result<cfp_council_client::Session, SignInError>, Visit) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Url>();
     let opener = move |url: &Url| tx.send(url.clone()).map_err(|_| BrowserError);
     tokio::join!(
@@ -201,7 +211,7 @@ async fn sign_in(
             options,
             &opener,
             &OsRandomness,
-            &SystemClock,
+            clock,
             std::future::pending()
         ),
         async { browse(browser, rx.recv().await.unwrap()).await }
@@ -274,4 +284,50 @@ async fn our_identity_service_signs_in_refreshes_revokes_and_signs_out() {
         "after sign-out the service asks for the password again"
     );
     assert!(after.is_ok());
+}
+
+/// The computer's clock a day ahead of the council's, then a day behind: the ID token's times
+/// are judged by the council's clock (the `Date` of its token answer), so sign-in, the kiosk's
+/// "password typed just now" check and a silent refresh all still work. (Before, the token
+/// looked expired a day ahead, and issued in the future a day behind.)
+#[tokio::test]
+async fn a_computer_clock_a_day_off_still_signs_in_and_refreshes() {
+    let service = start().await;
+    let http = CouncilHttp::new(HttpTimeouts::default()).unwrap();
+    let client = SignInClient::discover(http, &service.issuer, CLIENT_ID)
+        .await
+        .unwrap();
+    for skew in [Duration::days(1), -Duration::days(1)] {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let skewed = move || OffsetDateTime::now_utc() + skew;
+        let (session, visit) =
+            sign_in_at(&client, &browser, &SignInOptions::kiosk(), &skewed).await;
+        let mut session = session.unwrap_or_else(|e| panic!("skew {skew}: {e:?}"));
+        assert!(visit.asked);
+        assert_eq!(session.subject(), service.subject);
+        // Its expiry is on the computer's own clock, so "refresh when nearly out" still works.
+        let expires = session.access_token_expires_at().unwrap();
+        assert!(
+            expires > skewed() && expires <= skewed() + Duration::hours(2),
+            "{skew}"
+        );
+        assert!(!client
+            .refresh_if_needed(&mut session, skewed())
+            .await
+            .unwrap());
+        let old_access = session.access_token().expose().to_string();
+        let nearly_out = expires - Duration::seconds(30);
+        assert!(
+            client
+                .refresh_if_needed(&mut session, nearly_out)
+                .await
+                .unwrap(),
+            "{skew}"
+        );
+        assert_ne!(session.access_token().expose(), old_access);
+    }
 }

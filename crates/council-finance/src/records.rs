@@ -237,9 +237,29 @@ async fn next_change_number(conn: &mut SqliteConnection) -> Result<i64, RecordEr
     let value: i64 = sqlx::query_scalar(
         "UPDATE finance_counters SET value = value + 1 WHERE name = 'change' RETURNING value",
     )
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO finance_change_marks (change_number, mark) \
+         VALUES (?, lower(hex(randomblob(8))))",
+    )
+    .bind(value)
+    .execute(conn)
     .await?;
     Ok(value)
+}
+
+/// The random mark written with this change number, if this database handed it out.
+pub async fn change_mark(
+    conn: &mut SqliteConnection,
+    change_number: i64,
+) -> Result<Option<String>, RecordError> {
+    Ok(
+        sqlx::query_scalar("SELECT mark FROM finance_change_marks WHERE change_number = ?")
+            .bind(change_number)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// The highest change number handed out so far.

@@ -29,7 +29,7 @@ pub use deferred::{
 };
 pub use document::DocumentKind;
 pub use explain::{explain_line, LineEffect, LineExplanation};
-pub use money::{pro_rata, Money, MoneyError};
+pub use money::{checked_pro_rata, pro_rata, Money, MoneyError};
 pub use person::{Person, Postcode, PostcodeError};
 pub use relationship::Relationship;
 pub use remittance::{

@@ -113,8 +113,15 @@ fn group_thousands(n: u64) -> String {
 /// The share of a weekly amount for a number of days: weekly × days ÷ 7, rounded half up to
 /// the penny. Hampshire's published method: £150.00 a week over a 31-day month is £664.29.
 pub fn pro_rata(weekly: Money, days: u32) -> Money {
+    checked_pro_rata(weekly, days).expect("a weekly care amount over a period stays in range")
+}
+
+/// [`pro_rata`] for figures from outside (an import): `None` when the share is beyond any
+/// amount of money this app holds (a huge rate over many days), instead of a panic.
+pub fn checked_pro_rata(weekly: Money, days: u32) -> Option<Money> {
+    // Below 10^12 pounds times below 2^32 days: far inside a decimal's 28 digits.
     let exact = weekly.0 * Decimal::from(days) / Decimal::from(7);
-    Money::round_from(exact).expect("a weekly care amount over a period stays in range")
+    Money::round_from(exact).ok()
 }
 
 impl fmt::Display for Money {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use ts_rs::TS;
 
-use crate::{pro_rata, ClientId, Money};
+use crate::{checked_pro_rata, ClientId, Money};
 
 /// What a line on a remittance advice is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -185,6 +185,15 @@ pub enum RemittanceError {
         expected: Money,
         amount: Money,
     },
+    #[error(
+        "Line {line} of advice {reference}: {weekly_rate} a week for {days} days is more than any payment can be."
+    )]
+    ProRataTooLarge {
+        reference: String,
+        line: usize,
+        weekly_rate: Money,
+        days: u32,
+    },
 }
 
 impl RemittanceAdvice {
@@ -287,7 +296,14 @@ fn check_line(
         });
     }
     if let (true, Some(rate), Some(days)) = (line.kind.is_pro_rata(), line.weekly_rate, line.days) {
-        let expected = pro_rata(rate.abs(), days);
+        let Some(expected) = checked_pro_rata(rate.abs(), days) else {
+            return Err(RemittanceError::ProRataTooLarge {
+                reference: reference.to_string(),
+                line: line_no,
+                weekly_rate: rate,
+                days,
+            });
+        };
         if expected != line.amount.abs() {
             return Err(RemittanceError::ProRataMismatch {
                 reference: reference.to_string(),
@@ -469,6 +485,27 @@ pub(crate) mod tests {
         .unwrap_err();
         assert!(
             matches!(err, RemittanceError::ProRataMismatch { expected, .. } if expected == m("664.29"))
+        );
+    }
+
+    /// Found by the import's property tests (`crates/council-finance/tests/import_properties.rs`):
+    /// a rate near the largest amount over 28 days made `pro_rata` panic while checking the line.
+    #[test]
+    fn a_pro_rata_line_beyond_any_payment_is_refused_not_a_panic() {
+        let err = RemittanceAdvice::new(
+            header(),
+            vec![rated(LineKind::Budget, "0.00", "999999999999.99", u32::MAX)],
+            m("0.00"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            RemittanceError::ProRataTooLarge {
+                reference: "RA-2026-000123".into(),
+                line: 1,
+                weekly_rate: m("999999999999.99"),
+                days: u32::MAX,
+            }
         );
     }
 

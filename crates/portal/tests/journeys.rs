@@ -511,13 +511,9 @@ async fn a_pending_sign_in_can_be_cancelled() {
     );
     let canceller = async {
         // Wait until the browser has been asked to open the council's page.
-        for _ in 0..200 {
-            if browser.seen().sign_ins == 1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert_eq!(browser.seen().sign_ins, 1);
+        browser
+            .wait_until("the sign-in page opening", |seen| seen.sign_ins == 1)
+            .await;
         portal.cancel_sign_in();
     };
     let (result, ()) = tokio::time::timeout(Duration::from_secs(10), async {

@@ -303,6 +303,21 @@ impl Store {
         new_cursor: &SyncCursor,
         synced_at: OffsetDateTime,
     ) -> Result<PageOutcome, StoreError> {
+        self.apply_feed_page(person_id, changes, new_cursor, synced_at, false)
+            .await
+    }
+
+    /// As [`Store::apply_page`]; `last` says the feed has no more pages, so documents still
+    /// unconfirmed since [`Store::read_again`] are ones the council no longer holds: they are
+    /// removed in the same transaction (and counted as removed).
+    pub async fn apply_feed_page(
+        &self,
+        person_id: &PersonId,
+        changes: &[StoreChange],
+        new_cursor: &SyncCursor,
+        synced_at: OffsetDateTime,
+        last: bool,
+    ) -> Result<PageOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
         let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM people WHERE person_id = ?1")
             .bind(person_id.as_str())
@@ -328,9 +343,11 @@ impl Store {
                            kind = excluded.kind, version = excluded.version,
                            reference = excluded.reference, payment_date = excluded.payment_date,
                            period_from = excluded.period_from, period_to = excluded.period_to,
-                           net_pence = excluded.net_pence, body = excluded.body
+                           net_pence = excluded.net_pence, body = excluded.body,
+                           unconfirmed = 0
                          WHERE documents.person_id = excluded.person_id
-                           AND excluded.version >= documents.version",
+                           AND (excluded.version >= documents.version
+                                OR documents.unconfirmed = 1)",
                     )
                     .bind(doc.document_id.as_str())
                     .bind(person_id.as_str())
@@ -372,6 +389,14 @@ impl Store {
                 }
             }
         }
+        if last {
+            let done =
+                sqlx::query("DELETE FROM documents WHERE person_id = ?1 AND unconfirmed = 1")
+                    .bind(person_id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            outcome.removed += done.rows_affected() as usize;
+        }
         sqlx::query(
             "INSERT INTO sync_cursors (person_id, cursor) VALUES (?1, ?2)
              ON CONFLICT (person_id) DO UPDATE SET cursor = excluded.cursor",
@@ -390,6 +415,25 @@ impl Store {
         outcome.added = (count_after + outcome.removed as i64 - count_before).max(0) as usize;
         outcome.replaced = outcome.upserted.saturating_sub(outcome.added);
         Ok(outcome)
+    }
+
+    /// Starts reading a person's feed again from the start (the council's records were restored
+    /// from an earlier backup, so the kept cursor means nothing there now), in one transaction:
+    /// the cursor goes, and every kept document is marked unconfirmed. Nothing is deleted yet:
+    /// the documents stay readable, each is replaced by the council's version when the feed
+    /// brings it (even an older one), and those the feed never brings go with its last page.
+    pub async fn read_again(&self, person_id: &PersonId) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sync_cursors WHERE person_id = ?1")
+            .bind(person_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE documents SET unconfirmed = 1 WHERE person_id = ?1")
+            .bind(person_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Purges one person (the council no longer lets the user act for them): their documents

@@ -762,3 +762,118 @@ async fn debug_and_errors_show_no_personal_data_or_secrets() {
     assert!(text.contains("p-007"), "ids are still shown: {text}");
     store.close().await;
 }
+
+#[tokio::test]
+async fn reading_a_person_again_keeps_documents_readable_until_the_feed_ends_and_then_matches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = InMemorySecrets::default();
+    let (store, _key) = keychain_store(dir.path(), &secrets).await;
+    store.upsert_people(&[person(1), person(2)]).await.unwrap();
+    let p1 = person(1).person_id;
+    let p2 = person(2).person_id;
+    // Before the council's restore: three documents, the first at version 3.
+    let corrected = StoredDocument::remittance(doc_id(1, 0), 3, &advice(1, 0)).unwrap();
+    let kept = [
+        StoreChange::Upsert(corrected),
+        StoreChange::Upsert(remittance_doc(1, 1)),
+        StoreChange::Upsert(remittance_doc(1, 2)),
+    ];
+    store
+        .apply_page(&p1, &kept, &SyncCursor("old-5".into()), NOW)
+        .await
+        .unwrap();
+    store
+        .apply_page(
+            &p2,
+            &[StoreChange::Upsert(remittance_doc(2, 0))],
+            &SyncCursor("x".into()),
+            NOW,
+        )
+        .await
+        .unwrap();
+
+    store.read_again(&p1).await.unwrap();
+    assert_eq!(
+        store.cursor(&p1).await.unwrap(),
+        None,
+        "read from the start"
+    );
+    assert_eq!(listed(&store, &p1).await.len(), 3, "still readable");
+
+    // The restored council holds document 0 at version 1 and document 1; document 2 is gone
+    // and document 3 is new. First page (more to come): the older version replaces the kept one.
+    let outcome = store
+        .apply_feed_page(
+            &p1,
+            &[StoreChange::Upsert(remittance_doc(1, 0))],
+            &SyncCursor("new-1".into()),
+            NOW,
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (outcome.added, outcome.replaced, outcome.removed),
+        (0, 1, 0)
+    );
+    let mut now = listed(&store, &p1).await;
+    now.sort();
+    assert_eq!(now[0], (doc_id(1, 0).0, 1));
+    assert_eq!(now.len(), 3, "nothing goes before the feed ends");
+
+    // The last page: what the feed never brought goes, in the same transaction.
+    let outcome = store
+        .apply_feed_page(
+            &p1,
+            &[
+                StoreChange::Upsert(remittance_doc(1, 1)),
+                StoreChange::Upsert(remittance_doc(1, 3)),
+            ],
+            &SyncCursor("new-2".into()),
+            NOW,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (outcome.added, outcome.replaced, outcome.removed),
+        (1, 1, 1)
+    );
+    let mut now = listed(&store, &p1).await;
+    now.sort();
+    let ids: Vec<String> = now.iter().map(|d| d.0.clone()).collect();
+    assert_eq!(ids, [doc_id(1, 0).0, doc_id(1, 1).0, doc_id(1, 3).0]);
+    assert_eq!(
+        store.cursor(&p1).await.unwrap(),
+        Some(SyncCursor("new-2".into()))
+    );
+    // Someone else's documents are untouched, and an ordinary last page removes nothing.
+    assert_eq!(listed(&store, &p2).await.len(), 1);
+    let outcome = store
+        .apply_feed_page(&p1, &[], &SyncCursor("new-2".into()), NOW, true)
+        .await
+        .unwrap();
+    assert_eq!(outcome.removed, 0);
+    // Back to ordinary: an older version no longer replaces a kept one.
+    store
+        .apply_page(
+            &p1,
+            &[StoreChange::Upsert(
+                StoredDocument::remittance(doc_id(1, 1), 2, &advice(1, 1)).unwrap(),
+            )],
+            &SyncCursor("new-3".into()),
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .apply_page(
+            &p1,
+            &[StoreChange::Upsert(remittance_doc(1, 1))],
+            &SyncCursor("new-4".into()),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(listed(&store, &p1).await.contains(&(doc_id(1, 1).0, 2)));
+}

@@ -9,6 +9,10 @@
 //! 3. Syncs each person's change feed from their stored cursor, a few people at a time. Each
 //!    page is applied in one store transaction (documents, cursor and last-synced time
 //!    together), so an interrupted run loses nothing and the next one resumes where it stopped.
+//!    If the council answers `410 feedRestarted` (its records were restored from an earlier
+//!    backup, so the kept cursor means nothing there), the person's feed is read again from
+//!    the start: kept documents stay readable, are replaced by the council's versions as they
+//!    come, and those it no longer holds go with the feed's last page.
 //!
 //! Requests that may work a moment later are retried with exponential backoff and full
 //! jitter, or after the wait the council asks for in `Retry-After`. Once the council cannot be
@@ -355,6 +359,7 @@ impl<'a> Syncer<'a> {
     ) -> Result<(), PersonSyncError> {
         let person_id = result.person_id.clone();
         let mut cursor = self.store.cursor(&person_id).await?;
+        let mut read_again = false;
         loop {
             if state.stopped() {
                 return Err(ApiError::Offline.into());
@@ -377,6 +382,16 @@ impl<'a> Syncer<'a> {
                     result.access_removed = true;
                     return Ok(());
                 }
+                Err(error) if error.is_feed_restarted() && cursor.is_some() && !read_again => {
+                    // The council's records were restored from an earlier backup: the kept
+                    // cursor points into changes it no longer has (or has handed out again).
+                    // Read the whole feed again; what it no longer holds goes at its end.
+                    self.store.read_again(&person_id).await?;
+                    result.read_again = true;
+                    read_again = true;
+                    cursor = None;
+                    continue;
+                }
                 Err(error) => {
                     state.note(&error);
                     return Err(error.into());
@@ -397,7 +412,7 @@ impl<'a> Syncer<'a> {
             let next = SyncCursor(page.cursor);
             let outcome = self
                 .store
-                .apply_page(&person_id, &changes, &next, self.clock.now())
+                .apply_feed_page(&person_id, &changes, &next, self.clock.now(), !page.more)
                 .await?;
             result.new_documents += outcome.added;
             result.updated_documents += outcome.replaced;

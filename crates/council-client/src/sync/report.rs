@@ -57,6 +57,9 @@ pub struct PersonSyncResult {
     pub removed_documents: usize,
     /// The council no longer lets the user act for this person: they were purged.
     pub access_removed: bool,
+    /// The council's records had been restored from an earlier backup, so this person's
+    /// documents were read again from the start.
+    pub read_again: bool,
     pub error: Option<PersonSyncError>,
 }
 
@@ -68,6 +71,7 @@ impl PersonSyncResult {
             updated_documents: 0,
             removed_documents: 0,
             access_removed: false,
+            read_again: false,
             error: None,
         }
     }

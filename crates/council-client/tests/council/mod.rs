@@ -74,56 +74,55 @@ impl Drop for Council {
     }
 }
 
+/// Identity and finance over the database in `dir` (made on first use).
+async fn services(base: &str, dir: &std::path::Path, clock: &ManualClock) -> (Identity, Finance) {
+    let pool =
+        council_kit::db::open_sqlite(&format!("sqlite://{}", dir.join("council.db").display()))
+            .await
+            .unwrap();
+    let mailer =
+        Arc::new(Mailer::outbox("Test Council <no-reply@example.org>", &dir.join("mail")).unwrap());
+    let identity = Identity::start(
+        IdentityConfig {
+            issuer: Url::parse(base).unwrap(),
+            council_name: "Test Council".into(),
+            service_name: "Your council account".into(),
+            access_token_audience: council_api::AUDIENCE.into(),
+            policy: Policy::default(),
+            clients: vec![],
+        },
+        pool.clone(),
+        mailer.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(OsRandomness),
+    )
+    .await
+    .unwrap();
+    let finance = Finance::start(
+        FinanceConfig {
+            council_name: "Test Council".into(),
+            import_credential: None,
+            secure_cookies: false,
+        },
+        pool,
+        identity.access_token_verifier(),
+        mailer,
+        Arc::new(clock.clone()),
+        Arc::new(OsRandomness),
+    )
+    .await
+    .unwrap();
+    (identity, finance)
+}
+
 impl Council {
     pub async fn start() -> Council {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
         let dir = tempfile::tempdir().unwrap();
-        let pool = council_kit::db::open_sqlite(&format!(
-            "sqlite://{}",
-            dir.path().join("council.db").display()
-        ))
-        .await
-        .unwrap();
-        let mailer = Arc::new(
-            Mailer::outbox(
-                "Test Council <no-reply@example.org>",
-                &dir.path().join("mail"),
-            )
-            .unwrap(),
-        );
         let clock = ManualClock::starting_now();
-        let identity = Identity::start(
-            IdentityConfig {
-                issuer: Url::parse(&base).unwrap(),
-                council_name: "Test Council".into(),
-                service_name: "Your council account".into(),
-                access_token_audience: council_api::AUDIENCE.into(),
-                policy: Policy::default(),
-                clients: vec![],
-            },
-            pool.clone(),
-            mailer.clone(),
-            Arc::new(clock.clone()),
-            Arc::new(OsRandomness),
-        )
-        .await
-        .unwrap();
-        let finance = Finance::start(
-            FinanceConfig {
-                council_name: "Test Council".into(),
-                import_credential: None,
-                secure_cookies: false,
-            },
-            pool,
-            identity.access_token_verifier(),
-            mailer,
-            Arc::new(clock.clone()),
-            Arc::new(OsRandomness),
-        )
-        .await
-        .unwrap();
+        let (identity, finance) = services(&base, dir.path(), &clock).await;
         let mut council = Council {
             addr,
             base,
@@ -150,18 +149,16 @@ impl Council {
         let busy = self.busy.clone();
         let after_people = self.after_people.clone();
         let requests = self.requests.clone();
-        let app: Router =
-            self.identity
-                .router()
-                .merge(self.finance.router())
-                .layer(axum::middleware::from_fn(
-                    move |request: Request, next: Next| {
-                        let busy = busy.clone();
-                        let after_people = after_people.clone();
-                        let requests = requests.clone();
-                        async move { layer(busy, after_people, requests, request, next).await }
-                    },
-                ));
+        let clock = self.clock.clone();
+        let app: Router = self.identity.router().merge(self.finance.router()).layer(
+            axum::middleware::from_fn(move |request: Request, next: Next| {
+                let busy = busy.clone();
+                let after_people = after_people.clone();
+                let requests = requests.clone();
+                let clock = clock.clone();
+                async move { layer(busy, after_people, requests, clock, request, next).await }
+            }),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(
@@ -188,6 +185,38 @@ impl Council {
         {
             panic!("the service did not stop");
         }
+    }
+
+    /// A backup of the council's whole database as it is now (SQLite's `VACUUM INTO`, which
+    /// copies one consistent moment while the service runs).
+    pub async fn backup(&self) -> std::path::PathBuf {
+        let path = self
+            ._dir
+            .path()
+            .join(format!("backup-{}.db", self.next_id()));
+        sqlx::query("VACUUM INTO ?")
+            .bind(path.display().to_string())
+            .execute(self.finance.pool())
+            .await
+            .unwrap();
+        path
+    }
+
+    /// What an operator does after losing the database: stop the service, put the backup in
+    /// its place, and start the service again on it (same port, same clock).
+    pub async fn restore(&mut self, backup: &std::path::Path) {
+        self.stop().await;
+        self.finance.pool().close().await;
+        self.identity.pool().close().await;
+        let db = self._dir.path().join("council.db");
+        for end in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{end}", db.display()));
+        }
+        std::fs::copy(backup, &db).unwrap();
+        let (identity, finance) = services(&self.base, self._dir.path(), &self.clock).await;
+        self.identity = identity;
+        self.finance = finance;
+        self.restart().await;
     }
 
     /// Starts it again on the same port (the issuer in the tokens names the port).
@@ -376,6 +405,7 @@ async fn layer(
     busy: Busy,
     after_people: AfterPeople,
     requests: Arc<AtomicUsize>,
+    clock: ManualClock,
     request: Request,
     next: Next,
 ) -> Response {
@@ -401,6 +431,11 @@ async fn layer(
         response
             .headers_mut()
             .insert("retry-after", HeaderValue::from_str(&value).unwrap());
+        // The council's own clock stamps the answer (hyper would use the computer's).
+        let date = httpdate::fmt_http_date(std::time::SystemTime::from(clock.now()));
+        response
+            .headers_mut()
+            .insert("date", HeaderValue::from_str(&date).unwrap());
         return response;
     }
     let is_people = request.uri().path() == "/api/v1/people";

@@ -18,6 +18,10 @@ pub struct CuttingProxy {
     pub cut_response: Arc<AtomicUsize>,
     pub responses: Arc<AtomicUsize>,
     pub cuts: Arc<AtomicUsize>,
+    /// After this response (counted as `cut_response` is) is passed on whole, every later
+    /// answer is held back, and `held` is told; 0 holds none.
+    pub hold_after: Arc<AtomicUsize>,
+    pub held: Arc<tokio::sync::Notify>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -34,13 +38,17 @@ impl CuttingProxy {
         let cut = Arc::new(AtomicUsize::new(cut_response));
         let responses = Arc::new(AtomicUsize::new(0));
         let cuts = Arc::new(AtomicUsize::new(0));
+        let hold_after = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(tokio::sync::Notify::new());
         let (c, r, k) = (cut.clone(), responses.clone(), cuts.clone());
+        let (h, n) = (hold_after.clone(), held.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else {
                     return;
                 };
                 let (c, r, k) = (c.clone(), r.clone(), k.clone());
+                let (h, n) = (h.clone(), n.clone());
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(upstream).await else {
                         return;
@@ -48,7 +56,11 @@ impl CuttingProxy {
                     let (client_read, client_write) = client.into_split();
                     let (server_read, server_write) = server.into_split();
                     let requests = tokio::spawn(forward_requests(client_read, server_write));
-                    let _ = forward_responses(server_read, client_write, &c, &r, &k).await;
+                    let hold = Hold {
+                        after: &h,
+                        held: &n,
+                    };
+                    let _ = forward_responses(server_read, client_write, &c, &r, &k, hold).await;
                     // Cut or closed: the request side goes too, so the client sees the
                     // connection end.
                     requests.abort();
@@ -60,6 +72,8 @@ impl CuttingProxy {
             cut_response: cut,
             responses,
             cuts,
+            hold_after,
+            held,
             task,
         }
     }
@@ -70,6 +84,12 @@ async fn forward_requests(mut from: OwnedReadHalf, mut to: OwnedWriteHalf) {
     let _ = to.shutdown().await;
 }
 
+/// Where to stop passing answers on, and whom to tell.
+struct Hold<'a> {
+    after: &'a AtomicUsize,
+    held: &'a tokio::sync::Notify,
+}
+
 /// Forwards responses one by one; returns when either side closes, or after the cut.
 async fn forward_responses(
     from: OwnedReadHalf,
@@ -77,9 +97,20 @@ async fn forward_responses(
     cut: &AtomicUsize,
     responses: &AtomicUsize,
     cuts: &AtomicUsize,
+    hold: Hold<'_>,
 ) -> std::io::Result<()> {
     let mut from = BufReader::new(from);
+    let mut last_whole = 0;
     loop {
+        // The answer before this one went out whole: hold everything after it if asked.
+        let after = hold.after.load(Ordering::SeqCst);
+        if after != 0 && responses.load(Ordering::SeqCst) >= after {
+            if last_whole == after {
+                to.flush().await?;
+                hold.held.notify_one();
+            }
+            return std::future::pending().await;
+        }
         // The status line and headers.
         let mut head = Vec::new();
         let mut content_length: Option<usize> = None;
@@ -112,6 +143,7 @@ async fn forward_responses(
         to.write_all(&head).await?;
         let has_body = !(status == 204 || status == 304 || (100..200).contains(&status));
         if !has_body {
+            last_whole = number;
             continue;
         }
         if chunked {
@@ -132,6 +164,7 @@ async fn forward_responses(
                             break;
                         }
                     }
+                    last_whole = number;
                     break;
                 }
                 let mut data = vec![0u8; size + 2];
@@ -151,6 +184,7 @@ async fn forward_responses(
                 return cut_here(to, cuts).await;
             }
             to.write_all(&data).await?;
+            last_whole = number;
         }
     }
 }
@@ -161,4 +195,71 @@ async fn cut_here(mut to: OwnedWriteHalf, cuts: &AtomicUsize) -> std::io::Result
     // Dropping both halves closes the socket: the client is left with half a body.
     drop(to);
     Ok(())
+}
+
+/// A loopback TCP proxy whose answers come through a slow link: `bytes_per_second` at most,
+/// in small slices. Requests go through at full speed.
+pub struct SlowProxy {
+    pub addr: SocketAddr,
+    /// Bytes of answers forwarded so far.
+    pub forwarded: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SlowProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl SlowProxy {
+    pub async fn start(upstream: SocketAddr, bytes_per_second: usize) -> SlowProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let forwarded = Arc::new(AtomicUsize::new(0));
+        let f = forwarded.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    return;
+                };
+                let f = f.clone();
+                tokio::spawn(async move {
+                    let Ok(server) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let (client_read, client_write) = client.into_split();
+                    let (server_read, server_write) = server.into_split();
+                    let requests = tokio::spawn(forward_requests(client_read, server_write));
+                    let _ = trickle(server_read, client_write, bytes_per_second, &f).await;
+                    requests.abort();
+                });
+            }
+        });
+        SlowProxy {
+            addr,
+            forwarded,
+            task,
+        }
+    }
+}
+
+/// Copies `from` to `to` a tenth of a second's worth at a time, pausing between slices as a
+/// slow link would (the pause is the fault being simulated, not a wait for the test).
+async fn trickle(
+    mut from: OwnedReadHalf,
+    mut to: OwnedWriteHalf,
+    bytes_per_second: usize,
+    forwarded: &AtomicUsize,
+) -> std::io::Result<()> {
+    let mut slice = vec![0u8; (bytes_per_second / 10).max(1)];
+    loop {
+        let read = from.read(&mut slice).await?;
+        if read == 0 {
+            return to.shutdown().await;
+        }
+        to.write_all(&slice[..read]).await?;
+        forwarded.fetch_add(read, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::Deserialize;
 
 use council_api::{
-    ChangesPage, Document, ErrorBody, Me, PeopleList, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    codes, ChangesPage, Document, ErrorBody, Me, PeopleList, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 
 use super::{json_bytes_with_etag, json_with_etag, Caller, Failure};
@@ -62,15 +62,63 @@ pub struct ChangesQuery {
 }
 
 /// Cursors are opaque to clients; inside they are a change number with a version prefix, so the
-/// format can change without breaking stored cursors.
-fn encode_cursor(change_number: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("v1.{change_number}"))
+/// format can change without breaking stored cursors. Version 2 adds the random mark written
+/// with that change (`finance_change_marks`), which tells a cursor from these records from one
+/// given before they were restored from an older backup.
+fn encode_cursor(change_number: i64, mark: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v2.{change_number}.{mark}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<i64> {
+/// The cursor of a page that ends at `change_number`: with its mark, or (only when the page
+/// went nowhere from a version 1 cursor whose change has no mark) as version 1 again.
+fn cursor_at(change_number: i64, mark: Option<&str>) -> String {
+    match (change_number, mark) {
+        (0, _) => encode_cursor(0, "0"),
+        (n, Some(mark)) => encode_cursor(n, mark),
+        (n, None) => URL_SAFE_NO_PAD.encode(format!("v1.{n}")),
+    }
+}
+
+/// Where a cursor stops, and the mark it carries (`None` for a version 1 cursor, kept by
+/// clients from before marks: those are still taken, checked only against the counter).
+#[derive(Debug, PartialEq, Eq)]
+struct Cursor {
+    after: i64,
+    mark: Option<String>,
+}
+
+fn decode_cursor(cursor: &str) -> Option<Cursor> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    text.strip_prefix("v1.")?.parse().ok().filter(|n| *n >= 0)
+    let (after, mark) = if let Some(rest) = text.strip_prefix("v2.") {
+        let (number, mark) = rest.split_once('.')?;
+        if mark.is_empty() || mark.len() > 32 || !mark.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        (number, Some(mark.to_string()))
+    } else {
+        (text.strip_prefix("v1.")?, None)
+    };
+    let after = after.parse().ok().filter(|n: &i64| *n >= 0)?;
+    Some(Cursor { after, mark })
+}
+
+/// Whether the cursor stops at a change these records hold, as they held it when it was given.
+/// The start (change 0) always is.
+async fn cursor_is_current(
+    conn: &mut sqlx::SqliteConnection,
+    cursor: &Cursor,
+) -> Result<bool, Failure> {
+    if cursor.after == 0 {
+        return Ok(true);
+    }
+    if cursor.after > records::latest_change_number(conn).await? {
+        return Ok(false);
+    }
+    Ok(match &cursor.mark {
+        None => true,
+        Some(mark) => records::change_mark(conn, cursor.after).await?.as_ref() == Some(mark),
+    })
 }
 
 #[utoipa::path(get, path = "/people/{personId}/changes", tag = "documents",
@@ -82,6 +130,7 @@ fn decode_cursor(cursor: &str) -> Option<i64> {
         (status = 400, description = "A bad cursor or limit", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "No such person for this caller (code notFound)", body = ErrorBody),
+        (status = 410, description = "The cursor is from before the council's records were restored from an earlier backup (code feedRestarted): read the feed again from the start, without a cursor, and keep only what it holds", body = ErrorBody),
     ))]
 pub async fn changes(
     State(finance): State<Finance>,
@@ -101,8 +150,11 @@ pub async fn changes(
             "limit must be from 1 to {MAX_PAGE_SIZE}."
         )));
     }
-    let after = match query.cursor.as_deref() {
-        None | Some("") => 0,
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => Cursor {
+            after: 0,
+            mark: None,
+        },
         Some(cursor) => decode_cursor(cursor).ok_or_else(|| {
             Failure::invalid(
                 "The cursor is not one this service gave out. Start again without a cursor.",
@@ -113,7 +165,20 @@ pub async fn changes(
     if !access::may_see(&mut conn, caller.sub(), &person_id).await? {
         return Err(Failure::not_found(NO_SUCH_PERSON));
     }
-    let page = records::feed_page(&mut conn, &person_id, after, limit).await?;
+    if !cursor_is_current(&mut conn, &cursor).await? {
+        return Err(Failure::new(
+            StatusCode::GONE,
+            codes::FEED_RESTARTED,
+            "The council's records were restored from an earlier copy since this cursor was \
+             given. Read this person's documents again from the start, without a cursor.",
+        ));
+    }
+    let page = records::feed_page(&mut conn, &person_id, cursor.after, limit).await?;
+    // An empty page ends where the cursor did, so it carries the cursor's own mark.
+    let mark = match (page.last == cursor.after, cursor.mark) {
+        (true, Some(mark)) => Some(mark),
+        _ => records::change_mark(&mut conn, page.last).await?,
+    };
     if !page.changes.is_empty() {
         record_read(
             &finance,
@@ -126,7 +191,11 @@ pub async fn changes(
     }
     Ok(json_bytes_with_etag(
         &headers,
-        changes_page_json(&page.changes, &encode_cursor(page.last), page.more),
+        changes_page_json(
+            &page.changes,
+            &cursor_at(page.last, mark.as_deref()),
+            page.more,
+        ),
     ))
 }
 
@@ -270,7 +339,7 @@ mod tests {
                     document_id: "d-\"2\"".into(),
                 },
             ],
-            cursor: encode_cursor(42),
+            cursor: encode_cursor(42, "ab12"),
             more: true,
         };
         let stored = [
@@ -293,10 +362,10 @@ mod tests {
         for (stored, change) in stored.iter().zip(&typed.changes) {
             assert_eq!(&stored.to_change().unwrap(), change);
         }
-        let empty = changes_page_json(&[], &encode_cursor(0), false);
+        let empty = changes_page_json(&[], &cursor_at(0, None), false);
         let typed_empty = ChangesPage {
             changes: vec![],
-            cursor: encode_cursor(0),
+            cursor: cursor_at(0, None),
             more: false,
         };
         assert_eq!(empty, serde_json::to_vec(&typed_empty).unwrap());
@@ -304,11 +373,36 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_anything_else() {
-        for n in [0, 1, 41, i64::MAX] {
-            assert_eq!(decode_cursor(&encode_cursor(n)), Some(n));
+        for n in [1, 41, i64::MAX] {
+            assert_eq!(
+                decode_cursor(&encode_cursor(n, "0f9e")),
+                Some(Cursor {
+                    after: n,
+                    mark: Some("0f9e".into())
+                })
+            );
         }
+        assert_eq!(
+            decode_cursor(&cursor_at(0, None)),
+            Some(Cursor {
+                after: 0,
+                mark: Some("0".into())
+            })
+        );
+        assert_eq!(decode_cursor(&cursor_at(9, None)).unwrap().mark, None);
+        // Cursors given before marks are still read, without one.
+        assert_eq!(
+            decode_cursor(&URL_SAFE_NO_PAD.encode("v1.7")),
+            Some(Cursor {
+                after: 7,
+                mark: None
+            })
+        );
         assert_eq!(decode_cursor("not a cursor"), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5")), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v3.5.ab")), None);
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.-5")), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5")), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5.not-hex")), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.-5.ab")), None);
     }
 }

@@ -117,6 +117,7 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
         .comment(Some(b'#'))
         .trim(::csv::Trim::All)
         .from_reader(bytes);
+    let line_of = LineNumbers::of(bytes);
     let mut problems: Vec<Problem> = Vec::new();
     let mut batch = Batch::default();
     let mut person_lines: HashMap<String, u64> = HashMap::new();
@@ -132,7 +133,7 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
+                let line = line_of.at(error.position());
                 problems.push(problem(
                     line,
                     "this row is not valid CSV (check its quotes).".into(),
@@ -140,7 +141,7 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of.at(record.position());
         let fields: Vec<&str> = record.iter().collect();
         if fields.iter().all(|f| f.is_empty()) {
             continue;
@@ -229,6 +230,46 @@ pub fn parse(bytes: &[u8]) -> Result<Batch, Vec<Problem>> {
         });
         problems.truncate(MAX_PROBLEMS);
         Err(problems)
+    }
+}
+
+/// The file's line numbers as an editor shows them. The csv reader gives each record the
+/// position where it started reading it, which is before any comment or empty lines it skipped
+/// on the way, so every row after a `#` line would be named a line too early: the record's own
+/// line is the first one from there that is neither.
+struct LineNumbers<'a> {
+    bytes: &'a [u8],
+    /// Where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineNumbers<'a> {
+    fn of(bytes: &'a [u8]) -> Self {
+        let after_newlines = (bytes.iter().enumerate())
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(at, _)| at + 1);
+        LineNumbers {
+            bytes,
+            starts: std::iter::once(0).chain(after_newlines).collect(),
+        }
+    }
+
+    /// The line (from 1) of the record read from this position; the last line without one.
+    fn at(&self, position: Option<&::csv::Position>) -> u64 {
+        let Some(position) = position else {
+            return self.starts.len() as u64;
+        };
+        let byte = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+        let mut index = self.starts.partition_point(|&start| start <= byte).max(1) - 1;
+        while index + 1 < self.starts.len() {
+            let line = &self.bytes[self.starts[index]..self.starts[index + 1]];
+            let skipped = line.first() == Some(&b'#') || line == b"\n" || line == b"\r\n";
+            if !skipped {
+                break;
+            }
+            index += 1;
+        }
+        index as u64 + 1
     }
 }
 

@@ -168,7 +168,8 @@ pub struct Seen {
 pub struct TestBrowser {
     client: reqwest::Client,
     account: (&'static str, &'static str),
-    pub seen: Arc<Mutex<Seen>>,
+    /// Every change is published, so a test waits for what it needs instead of polling.
+    seen: Arc<tokio::sync::watch::Sender<Seen>>,
     act: bool,
 }
 
@@ -181,7 +182,7 @@ impl TestBrowser {
                 .build()
                 .unwrap(),
             account,
-            seen: Arc::default(),
+            seen: Arc::new(tokio::sync::watch::Sender::new(Seen::default())),
             act: true,
         }
     }
@@ -194,27 +195,35 @@ impl TestBrowser {
     }
 
     pub fn seen(&self) -> Seen {
-        self.seen.lock().unwrap().clone()
+        self.seen.borrow().clone()
+    }
+
+    /// Waits until what the browser saw meets `condition`, failing after 10 seconds.
+    pub async fn wait_until(&self, what: &str, condition: impl FnMut(&Seen) -> bool) {
+        let mut changes = self.seen.subscribe();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            changes.wait_for(condition),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("the test browser: {what} did not happen within 10 seconds"))
+        .expect("the browser is still there");
     }
 
     /// Waits until the browser has finished every page it was asked to open, as a person
     /// would before handing the computer over: a sign-out still in flight must not race the
     /// next person's sign-in for the council's session cookie.
     pub async fn settled(&self) {
-        for _ in 0..200 {
-            let seen = self.seen();
-            if seen.pages_finished == seen.sign_ins + seen.sign_outs {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("the test browser did not finish its pages within 10 seconds");
+        self.wait_until("finishing its pages", |seen| {
+            seen.pages_finished == seen.sign_ins + seen.sign_outs
+        })
+        .await;
     }
 
     async fn browse(self, url: Url) {
         let seen = self.seen.clone();
         self.browse_pages(url).await;
-        seen.lock().unwrap().pages_finished += 1;
+        seen.send_modify(|seen| seen.pages_finished += 1);
     }
 
     async fn browse_pages(self, url: Url) {
@@ -232,7 +241,7 @@ impl TestBrowser {
             let body = response.text().await.unwrap_or_default();
             // Without the ID token as a hint, the council may ask the person to confirm.
             if body.contains("action=\"/logout\"") {
-                self.seen.lock().unwrap().sign_out_confirmed += 1;
+                self.seen.send_modify(|seen| seen.sign_out_confirmed += 1);
                 request = self
                     .client
                     .post(here.join("/logout").unwrap())
@@ -240,7 +249,7 @@ impl TestBrowser {
                 continue;
             }
             if body.contains("action=\"/sign-in\"") {
-                self.seen.lock().unwrap().password_asked += 1;
+                self.seen.send_modify(|seen| seen.password_asked += 1);
                 let csrf = attribute_after(&body, "name=\"csrf_token\"", "value").unwrap();
                 request = self.client.post(here.join("/sign-in").unwrap()).form(&[
                     ("csrf_token", csrf.as_str()),
@@ -256,8 +265,7 @@ impl TestBrowser {
 
 impl BrowserOpener for TestBrowser {
     fn open(&self, url: &Url) -> Result<(), BrowserError> {
-        {
-            let mut seen = self.seen.lock().unwrap();
+        self.seen.send_modify(|seen| {
             seen.opened.push(url.clone());
             let query = |name: &str| {
                 url.query_pairs()
@@ -271,7 +279,7 @@ impl BrowserOpener for TestBrowser {
             } else {
                 seen.sign_outs += 1;
             }
-        }
+        });
         if self.act {
             tokio::spawn(self.clone().browse(url.clone()));
         }
