@@ -32,6 +32,8 @@ DEBIAN_PACKAGES=(
   chromium chromium-driver python3-venv
   # Checking the installers (.ci/package-test): Debian's package checker, the menu entry validator.
   lintian desktop-file-utils
+  # The keyring read back in e2e tests (secret-tool); the release kiosk driven by keyboard (xdotool).
+  libsecret-tools xdotool
 )
 
 CFP_STARTED_AT=$SECONDS

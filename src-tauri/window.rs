@@ -37,6 +37,11 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, incognito: bool) -> tauri::Resu
         .inner_size(1024.0, 768.0)
         .min_inner_size(360.0, 480.0)
         .center()
+        // Each screen's title ("Home - Client Finance Portal") becomes the window's, which is
+        // what screen readers announce and the task bar shows for a desktop window.
+        .on_document_title_changed(|window, title| {
+            let _ = window.set_title(&title);
+        })
         .on_navigation(|url| match judge(url) {
             Navigation::Allow => true,
             Navigation::HandToSystem => {

@@ -38,6 +38,9 @@ const DEFAULT_WAIT_MS = 10_000;
  * @property {string} name  the journey's name: used for log and artifact names
  * @property {string[]} [args]  extra command-line arguments for the app
  * @property {NodeJS.ProcessEnv} [env]  extra environment for the app (e.g. the council service URL)
+ * @property {{ display: string, dbusAddress: string }} [desktop]  an X display and D-Bus session
+ *   that outlive this launch (harness/computer.mjs: one computer, the app opened several times);
+ *   without it each launch starts its own
  */
 
 /**
@@ -94,17 +97,21 @@ export async function launchApp(options) {
     const launcher = join(home, 'launch-app.sh');
     await writeFile(launcher, '#!/bin/sh\nexec "$CFP_E2E_APP" "$@" >>"$CFP_E2E_APP_LOG" 2>&1\n', { mode: 0o755 });
 
-    const xvfb = await startXvfb({ logName: `${name}.xvfb` });
-    cleanups.push(() => xvfb.helper.stop());
-    const dbus = await startDbusSession({ logName: `${name}.dbus` });
-    cleanups.push(() => dbus.helper.stop());
+    let desktop = options.desktop;
+    if (!desktop) {
+      const xvfb = await startXvfb({ logName: `${name}.xvfb` });
+      cleanups.push(() => xvfb.helper.stop());
+      const dbus = await startDbusSession({ logName: `${name}.dbus` });
+      cleanups.push(() => dbus.helper.stop());
+      desktop = { display: xvfb.display, dbusAddress: dbus.address };
+    }
 
     const env = {
       ...process.env,
-      DISPLAY: xvfb.display,
+      DISPLAY: desktop.display,
       GDK_BACKEND: 'x11',
       WAYLAND_DISPLAY: '',
-      DBUS_SESSION_BUS_ADDRESS: dbus.address,
+      DBUS_SESSION_BUS_ADDRESS: desktop.dbusAddress,
       // No accessibility bus in a headless session; without this GTK waits for one.
       NO_AT_BRIDGE: '1',
       GSETTINGS_BACKEND: 'memory',
@@ -141,7 +148,7 @@ export async function launchApp(options) {
       });
     });
     await session.setTimeouts({ script: 30_000, pageLoad: 30_000, implicit: 0 });
-    return new App(session, undo, { app: appLog, driver: driver.helper.logPath }, xvfb.display);
+    return new App(session, undo, { app: appLog, driver: driver.helper.logPath }, desktop.display);
   } catch (error) {
     await undo();
     throw error;

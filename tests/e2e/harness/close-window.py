@@ -1,6 +1,6 @@
 """Presses a window's close button, as a window manager does: sends WM_DELETE_WINDOW (ICCCM
-4.2.8.1) to every top-level window with the given title on $DISPLAY. The private Xvfb runs no
-window manager, and WebDriver's "Close Window" only destroys the webview, never asking the
+4.2.8.1) to every top-level window with the given title (or "<screen> - <title>") on $DISPLAY.
+The private Xvfb runs no window manager, and WebDriver's "Close Window" only destroys the webview, never asking the
 window to close; this is the request a person's click on the title bar's X becomes.
 
 Usage: python3 close-window.py TITLE   (exit 0 if at least one window was asked)
@@ -73,7 +73,9 @@ def main(title):
         window = children[i]
         name = ctypes.c_char_p()
         if x.XFetchName(display, window, ctypes.byref(name)) and name.value is not None:
-            matches = name.value.decode("utf-8", "replace") == title
+            shown = name.value.decode("utf-8", "replace")
+            # The app's window title follows its screen: "Home - Client Finance Portal".
+            matches = shown == title or shown.endswith(" - " + title)
             x.XFree(name)
             if matches:
                 event = XEvent()

@@ -32,6 +32,10 @@ export type SignInPurpose = "signIn" | "createAccount";
 /** A sync is due when the last one is older than this. */
 export const SYNC_MAX_AGE_MS = 15 * 60_000;
 
+/** While offline, the app tries the council again this often by itself, so what waits to be sent
+ * (a request made offline) goes, and "Offline" goes, once the council answers again. */
+export const OFFLINE_RETRY_MS = 30_000;
+
 /** Nobody signed in, with the app's default inactivity rule for its mode. */
 export function signedOutView(mode: AppMode): SessionView {
   const kiosk = mode === "kiosk";
@@ -84,9 +88,16 @@ export class AppSession {
 
   /** The clock, so tests can control "updated N minutes ago" and when a sync is due. */
   now: () => number = () => Date.now();
+  /** Runs `run` once after `ms`; returns how to cancel it. Tests replace it to run it by hand. */
+  later: (run: () => void, ms: number) => () => void = (run, ms) => {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  };
 
   #syncDue = false;
   #lastSyncAttempt: number | null = null;
+  /** Cancels the pending retry while offline, if one is waiting. */
+  #cancelRetry: (() => void) | null = null;
   #signInAttempt = 0;
 
   get offline(): boolean {
@@ -109,11 +120,13 @@ export class AppSession {
     }
     this.view = view;
     if (view.state === "signedIn") this.#syncDue = false;
+    this.#retryWhileOffline();
     router.reset(routeForSession(view));
   }
 
   /** Forget everything kept in memory (tests, and after signing out). */
   clear(): void {
+    this.#stopRetrying();
     this.view = null;
     this.#forgetPeople();
     this.signingIn = null;
@@ -263,7 +276,33 @@ export class AppSession {
       stopListening();
       this.syncRunning = false;
       this.syncProgress = null;
+      this.#retryWhileOffline();
     }
+  }
+
+  /** Something other than a sync found the council out of reach (a request kept to send later):
+   * show "Offline", and keep trying the council until it answers. */
+  noteOffline(): void {
+    if (this.view) this.view = { ...this.view, offline: true };
+    this.#retryWhileOffline();
+  }
+
+  /** While signed in and offline, one retry waits; otherwise none. */
+  #retryWhileOffline(): void {
+    if (!this.signedIn || !this.offline) {
+      this.#stopRetrying();
+      return;
+    }
+    if (this.#cancelRetry) return;
+    this.#cancelRetry = this.later(() => {
+      this.#cancelRetry = null;
+      if (this.signedIn && this.offline) void this.sync();
+    }, OFFLINE_RETRY_MS);
+  }
+
+  #stopRetrying(): void {
+    this.#cancelRetry?.();
+    this.#cancelRetry = null;
   }
 
   async #enter(view: SessionView): Promise<void> {
@@ -276,6 +315,7 @@ export class AppSession {
   }
 
   #afterLeaving(view: SessionView, notice?: Notice): void {
+    this.#stopRetrying();
     this.view = view;
     this.#forgetPeople();
     this.signInProblem = null;

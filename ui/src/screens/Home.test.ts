@@ -4,7 +4,7 @@ import { emit } from "@tauri-apps/api/event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PersonView } from "../lib/bindings/PersonView";
 import type { SyncSummaryView } from "../lib/bindings/SyncSummaryView";
-import { appSession } from "../lib/session.svelte";
+import { appSession, OFFLINE_RETRY_MS } from "../lib/session.svelte";
 import {
   fakeShell,
   getByText,
@@ -79,6 +79,8 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+const realLater = appSession.later;
+
 beforeEach(() => {
   appSession.now = () => NOW;
 });
@@ -87,6 +89,7 @@ afterEach(() => {
   stopApp();
   removeFakeShell();
   appSession.now = () => Date.now();
+  appSession.later = realLater;
 });
 
 describe("Home for a client", () => {
@@ -266,6 +269,43 @@ describe("checking for new documents", () => {
     getByText("#main-content p", /You are offline\. You can still see everything saved on this computer\./);
     getByText(".app-session-bar .govuk-tag", /^Offline$/);
     expect(document.querySelector("[role=status]")!.textContent?.trim()).toBe("You are offline. Nothing was changed.");
+  });
+
+  it("while offline, tries the council again by itself, and 'Offline' goes when it answers", async () => {
+    let councilAnswers = false;
+    const calls = fakeShell({
+      app_info: () => TEST_APP_INFO,
+      session: () => SIGNED_IN,
+      people: () => [SELF],
+      sync_now: () =>
+        councilAnswers ? SUMMARY : { ...SUMMARY, offline: true, summary: "You are offline. Nothing was changed." },
+    });
+    const waiting: Array<{ run: () => void; ms: number }> = [];
+    appSession.later = (run, ms) => {
+      waiting.push({ run, ms });
+      return () => waiting.splice(waiting.findIndex((w) => w.run === run), 1);
+    };
+    await startApp();
+    expect(waiting).toHaveLength(0);
+
+    getByText("button", /^Check for new documents$/).click();
+    await settle();
+    getByText(".app-session-bar .govuk-tag", /^Offline$/);
+    expect(waiting.map((w) => w.ms)).toEqual([OFFLINE_RETRY_MS]);
+
+    // Still offline at the first retry: one more retry waits.
+    waiting.shift()!.run();
+    await settle();
+    expect(calls.filter((c) => c === "sync_now")).toHaveLength(2);
+    expect(waiting).toHaveLength(1);
+
+    // The council answers: the sync sends what waited, "Offline" goes, and no retry waits.
+    councilAnswers = true;
+    waiting.shift()!.run();
+    await settle();
+    expect(calls.filter((c) => c === "sync_now")).toHaveLength(3);
+    expect(document.querySelector(".app-session-bar .govuk-tag")).toBeNull();
+    expect(waiting).toHaveLength(0);
   });
 
   it("lists the problems the sync reports", async () => {

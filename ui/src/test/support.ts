@@ -6,6 +6,7 @@ import App from "../App.svelte";
 import type { SessionView } from "../lib/bindings/SessionView";
 import type { AppInfo } from "../lib/ipc";
 import { router } from "../lib/router.svelte";
+import { appSession } from "../lib/session.svelte";
 
 export const TEST_APP_INFO: AppInfo = {
   councilName: "Demo County Council",
@@ -74,6 +75,8 @@ export async function startApp(): Promise<void> {
 export function stopApp(): void {
   if (mounted) unmount(mounted);
   mounted = undefined;
+  // Also cancels a retry the session set while offline, so it never runs in a later test.
+  appSession.clear();
   document.body.innerHTML = "";
   document.title = "";
   router.reset();
