@@ -24,7 +24,8 @@ DEBIAN_PACKAGES=(
   build-essential file pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver dbus gnome-keyring poppler-utils qpdf imagemagick curl sqlite3
-  # Answering the native Save dialog in the end-to-end tests (tests/e2e/harness/save-dialog.mjs).
+  # Keys through the X server: the native Save dialog (tests/e2e/harness/save-dialog.mjs) and the
+  # release kiosk window, which allows no WebDriver (tests/e2e/harness/xdotool.mjs).
   xdotool
   # Printing through the real CUPS (.ci/print-test): the scheduler, lp, and a PDF printer.
   cups cups-client printer-driver-cups-pdf
@@ -32,8 +33,8 @@ DEBIAN_PACKAGES=(
   chromium chromium-driver python3-venv
   # Checking the installers (.ci/package-test): Debian's package checker, the menu entry validator.
   lintian desktop-file-utils
-  # The keyring read back in e2e tests (secret-tool); the release kiosk driven by keyboard (xdotool).
-  libsecret-tools xdotool
+  # The keyring read back in the end-to-end tests (secret-tool).
+  libsecret-tools
 )
 
 CFP_STARTED_AT=$SECONDS
