@@ -1,6 +1,7 @@
 //! The IPC contract between the webview (ui/) and the app. Every command is declared once, in
-//! [`for_each_command!`]: its name, the shell module that handles it, its arguments with their
-//! Rust types, and its answer. Everything else is made from that one declaration:
+//! [`for_each_command!`](crate::for_each_command): its name, the shell module that handles it,
+//! its arguments with their Rust types, and its answer. Everything else is made from that one
+//! declaration:
 //!
 //! - [`COMMANDS`], which the shell's build script turns into one permission per command and the
 //!   `commands` permission set ([`permission_set_toml`]) that the window's capability grants;
