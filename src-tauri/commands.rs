@@ -1,6 +1,7 @@
-//! IPC commands. Each one is listed in `cfp_core::ipc::COMMANDS`, granted in
-//! src-tauri/capabilities/, and only delegates to the `Portal` (crates/portal): nothing here
-//! decides anything. (The statement and export commands are in exports.rs.)
+//! IPC commands. Each one is declared in `cfp_core::for_each_command!` (as `commands::name`),
+//! which makes the handler list, the permission and the TypeScript type; each only delegates to
+//! the `Portal` (crates/portal): nothing here decides anything. (The statement and export
+//! commands are in exports.rs.)
 
 use cfp_core::{
     AccessRequestForm, AccessRequestOutcome, AccessRequestView, AppInfo, DocumentListView,

@@ -77,6 +77,18 @@ impl ShellState {
     }
 }
 
+/// The handler of every command declared in `cfp_core::for_each_command!`: each line names the
+/// module here that handles it (`commands::sign_in`), so a declared command without a handler,
+/// or a handler with other arguments, does not compile.
+macro_rules! handler_list {
+    ($(
+        $(#[doc = $doc:literal])*
+        $module:ident :: $name:ident ( $($arg:ident : $arg_ty:ty),* $(,)? ) -> $answer:ty;
+    )*) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
+
 fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .manage(state)
@@ -93,35 +105,7 @@ fn builder(state: ShellState) -> tauri::Builder<tauri::Wry> {
             updater::start(app.handle());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::session,
-            commands::sign_in,
-            commands::create_account,
-            commands::cancel_sign_in,
-            commands::still_here,
-            commands::sign_out,
-            commands::lock,
-            commands::unlock,
-            commands::people,
-            commands::sync_now,
-            commands::documents,
-            commands::document,
-            commands::relationships,
-            commands::access_requests,
-            commands::request_access,
-            commands::resubmit_access_request,
-            commands::withdraw_access_request,
-            commands::settings,
-            commands::set_lock_after,
-            commands::set_passphrase,
-            commands::remove_local_data,
-            exports::statement_preview,
-            exports::save_statement,
-            exports::print_statement,
-            exports::save_document,
-            exports::print_document
-        ])
+        .invoke_handler(cfp_core::for_each_command!(handler_list))
 }
 
 /// Kiosk: ends a session the last run left open (it crashed), and keeps the idle timeout in

@@ -1,15 +1,15 @@
-//! The IPC commands are named in five places that the compiler cannot tie together:
-//! `cfp_core::ipc::COMMANDS` (and the contract table above it), the capability files that grant
-//! each one to a window (`src-tauri/capabilities/*.json`), the shell's handler list
-//! (`tauri::generate_handler!` in `src-tauri/lib.rs`), and the names the UI invokes
-//! (`ui/src/lib/ipc.ts`). A command missing from any of them fails only at run time, in the
-//! real app (a missing grant or handler is an error the person sees). This test reads all of
-//! them and fails, naming the command and the place, when they drift apart.
+//! Every IPC command is declared once, in `cfp_core::for_each_command!`; COMMANDS, the shell's
+//! handler list, its permission set and the TypeScript command map are made from it. What the
+//! compiler cannot tie to that declaration is checked here, and each test names the command and
+//! the place when they drift apart: the shell's handler list must be the declaration (not a
+//! hand-written list), the window's capability must grant the generated set and no command on its
+//! own, and the UI's only IPC module must wrap every declared command (its argument names and
+//! answer types are checked by `npm --prefix ui run check` against `bindings/commands.ts`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use cfp_core::ipc::COMMANDS;
+use cfp_core::ipc::{permission_set_toml, COMMANDS, COMMANDS_PERMISSION_SET};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -42,34 +42,13 @@ fn assert_same(place: &str, found: &BTreeSet<String>) {
     );
 }
 
-/// The names in `tauri::generate_handler![module::name, ...]`.
-pub fn handler_names(lib_rs: &str) -> Vec<String> {
-    let start = lib_rs
-        .find("generate_handler![")
-        .expect("src-tauri/lib.rs calls tauri::generate_handler!")
-        + "generate_handler![".len();
-    let end = start
-        + lib_rs[start..]
-            .find(']')
-            .expect("generate_handler! has a closing bracket");
-    lib_rs[start..end]
-        .split(',')
-        .map(str::trim)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| entry.rsplit("::").next().unwrap_or(entry).to_string())
-        .collect()
-}
-
-/// The command names in `call<T>("name", ...)` in the UI's only IPC module.
+/// The command names in `call("name", ...)` in the UI's only IPC module.
 pub fn ui_command_names(ipc_ts: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = ipc_ts;
-    while let Some(at) = rest.find("call<") {
-        rest = &rest[at + "call<".len()..];
-        // Past the type argument (which may itself hold brackets, e.g. `PersonView[]`).
-        let Some(open) = rest.find(">(") else { break };
-        let after = rest[open + 2..].trim_start();
-        if let Some(quoted) = after.strip_prefix('"') {
+    while let Some(at) = rest.find("call(") {
+        rest = &rest[at + "call(".len()..];
+        if let Some(quoted) = rest.trim_start().strip_prefix('"') {
             if let Some(close) = quoted.find('"') {
                 names.push(quoted[..close].to_string());
             }
@@ -78,9 +57,9 @@ pub fn ui_command_names(ipc_ts: &str) -> Vec<String> {
     names
 }
 
-/// The app's own commands each capability file grants (`allow-sign-in` is `sign_in`);
-/// plugin permissions (`plugin:allow-x`) are not commands of ours.
-pub fn granted_commands(capability_json: &str) -> Vec<String> {
+/// The app's own permissions a capability file grants; plugin permissions (`plugin:allow-x`)
+/// are not ours.
+pub fn granted_app_permissions(capability_json: &str) -> Vec<String> {
     let value: serde_json::Value =
         serde_json::from_str(capability_json).expect("a capability file is JSON");
     value["permissions"]
@@ -89,21 +68,25 @@ pub fn granted_commands(capability_json: &str) -> Vec<String> {
         .iter()
         .filter_map(|p| p.as_str())
         .filter(|p| !p.contains(':'))
-        .map(|p| {
-            p.strip_prefix("allow-")
-                .unwrap_or_else(|| panic!("{p}: only allow- permissions of the app's commands"))
-                .replace('-', "_")
-        })
+        .map(str::to_string)
         .collect()
 }
 
-/// The names in the contract table of `crates/core/src/ipc.rs` (`/// | \`name\` | ...`).
-fn documented_names(ipc_rs: &str) -> Vec<String> {
-    ipc_rs
-        .lines()
-        .filter_map(|line| line.trim_start().strip_prefix("/// | `"))
-        .filter_map(|rest| rest.split('`').next())
-        .map(str::to_string)
+/// The commands the permission set made from the declaration allows (`allow-sign-in` is
+/// `sign_in`).
+fn commands_in_permission_set() -> Vec<String> {
+    let parsed: toml::Value =
+        toml::from_str(&permission_set_toml()).expect("the permission set is TOML");
+    parsed["set"][0]["permissions"]
+        .as_array()
+        .expect("the set lists permissions")
+        .iter()
+        .map(|p| {
+            let p = p.as_str().expect("a permission name");
+            p.strip_prefix("allow-")
+                .unwrap_or_else(|| panic!("{p}: the set holds only allow- permissions"))
+                .replace('-', "_")
+        })
         .collect()
 }
 
@@ -118,28 +101,44 @@ fn unique(place: &str, names: Vec<String>) -> BTreeSet<String> {
 }
 
 #[test]
-fn the_shells_handler_list_is_the_contract() {
-    let names = handler_names(&read("src-tauri/lib.rs"));
-    assert_same(
-        "the handler list in src-tauri/lib.rs",
-        &unique("src-tauri/lib.rs", names),
+fn the_shells_handler_list_is_made_from_the_declaration() {
+    let lib_rs = read("src-tauri/lib.rs");
+    assert!(
+        lib_rs.contains(".invoke_handler(cfp_core::for_each_command!(handler_list))"),
+        "src-tauri/lib.rs must register its handlers from cfp_core::for_each_command!"
+    );
+    assert_eq!(
+        lib_rs.matches("generate_handler!").count(),
+        1,
+        "src-tauri/lib.rs must call tauri::generate_handler! once, inside handler_list!, \
+         never with a hand-written list"
     );
 }
 
 #[test]
-fn every_command_is_granted_once_by_the_capability_files() {
+fn the_permission_set_allows_every_declared_command() {
+    assert_same(
+        "the permission set (cfp_core::ipc::permission_set_toml)",
+        &unique("the permission set", commands_in_permission_set()),
+    );
+}
+
+#[test]
+fn the_capabilities_grant_the_generated_set_and_no_command_alone() {
     let folder = repo().join("src-tauri/capabilities");
     let mut granted = Vec::new();
     for entry in std::fs::read_dir(&folder).expect("src-tauri/capabilities exists") {
         let path = entry.expect("a capability file").path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).expect("a readable capability file");
-            granted.extend(granted_commands(&text));
+            granted.extend(granted_app_permissions(&text));
         }
     }
-    assert_same(
-        "src-tauri/capabilities",
-        &unique("src-tauri/capabilities", granted),
+    assert_eq!(
+        granted,
+        [COMMANDS_PERMISSION_SET],
+        "src-tauri/capabilities must grant the app's commands only through the generated set \
+         `{COMMANDS_PERMISSION_SET}`, once"
     );
 }
 
@@ -178,31 +177,16 @@ fn only_the_uis_ipc_module_invokes_commands() {
 }
 
 #[test]
-fn the_contract_table_documents_every_command() {
-    let names = documented_names(&read("crates/core/src/ipc.rs"));
-    assert_same(
-        "the table in crates/core/src/ipc.rs",
-        &unique("crates/core/src/ipc.rs", names),
-    );
-}
-
-#[test]
 fn the_readers_see_a_drift() {
     // The readers themselves, on small planted texts, so a reader that found nothing could not
     // make the tests above pass by agreeing with an empty list.
     assert_eq!(
-        handler_names("x.invoke_handler(tauri::generate_handler![\n a::one,\n b::two\n ])"),
-        ["one", "two"]
-    );
-    assert_eq!(
-        ui_command_names(
-            "return call<PersonView[]>(\"people\");\n call<void>(\"lock\", { a });\n call<T>(command)"
-        ),
+        ui_command_names("return call(\"people\");\n call(\"lock\", { a });\n call(command)"),
         ["people", "lock"]
     );
     assert_eq!(
-        granted_commands(r#"{"permissions": ["allow-sign-in", "dialog:allow-open"]}"#),
-        ["sign_in"]
+        granted_app_permissions(r#"{"permissions": ["allow-sign-in", "dialog:allow-open"]}"#),
+        ["allow-sign-in"]
     );
     assert!(contract().len() >= 20, "COMMANDS holds the app's commands");
 }

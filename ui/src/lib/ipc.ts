@@ -3,6 +3,10 @@
 //
 // Every function either resolves with the generated Rust type, or rejects with an IpcError
 // whose `message` is plain English for the person and whose `code` is what code may act on.
+//
+// Every call goes through `call`, typed by the generated command map (bindings/commands.ts,
+// made from the one declaration in cfp_core::for_each_command!): a command name, an argument
+// name or type, or an answer type that differs from Rust fails `npm run check`.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
@@ -10,6 +14,7 @@ import type { AccessRequestForm } from "./bindings/AccessRequestForm";
 import type { AccessRequestOutcome } from "./bindings/AccessRequestOutcome";
 import type { AccessRequestView } from "./bindings/AccessRequestView";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CommandName, Commands } from "./bindings/commands";
 import type { DocumentExportRequest } from "./bindings/DocumentExportRequest";
 import type { DocumentListView } from "./bindings/DocumentListView";
 import type { DocumentQuery } from "./bindings/DocumentQuery";
@@ -69,12 +74,21 @@ export function isInsideApp(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** A command's arguments: none for a command that takes none, else exactly its declared ones. */
+type ArgsOf<K extends CommandName> =
+  keyof Commands[K]["args"] extends never ? [] : [args: Commands[K]["args"]];
+
+/** Invokes one declared command with its declared arguments; resolves with its declared answer. */
+async function call<K extends CommandName>(
+  command: K,
+  ...[args]: ArgsOf<K>
+): Promise<Commands[K]["answer"]> {
+  type Answer = Commands[K]["answer"];
   try {
     if (isInsideApp()) {
-      return await invoke<T>(command, args);
+      return await invoke<Answer>(command, args);
     }
-    return (await previewInvoke(command, args)) as T;
+    return (await previewInvoke(command, args)) as Answer;
   } catch (raw) {
     throw toIpcError(raw);
   }
@@ -82,32 +96,32 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 /** The council's profile and how this copy of the app is set up. */
 export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info");
+  return call("app_info");
 }
 
 /** Who is signed in, whether the app is locked, and the inactivity rule. */
 export function session(): Promise<SessionView> {
-  return call<SessionView>("session");
+  return call("session");
 }
 
 /** Signs in with the council in the system browser; resolves when the person has finished there. */
 export function signIn(): Promise<SessionView> {
-  return call<SessionView>("sign_in");
+  return call("sign_in");
 }
 
 /** Opens the council's page for making a new account, then signs in with it. */
 export function createAccount(): Promise<SessionView> {
-  return call<SessionView>("create_account");
+  return call("create_account");
 }
 
 /** Stops waiting for the browser (the "Cancel" button on "Continue in your browser"). */
 export function cancelSignIn(): Promise<void> {
-  return call<void>("cancel_sign_in");
+  return call("cancel_sign_in");
 }
 
 /** Tells the app the person is using it (kiosk: the idle timeout is kept in the app as well). */
 export function stillHere(): Promise<void> {
-  return call<void>("still_here");
+  return call("still_here");
 }
 
 /** The event the shell sends when it ended a kiosk session itself (`SESSION_ENDED_EVENT` in views.rs). */
@@ -128,25 +142,25 @@ export async function onSessionEnded(callback: () => void): Promise<() => void> 
 
 /** Signs out here and at the council. In kiosk mode, also clears everything. */
 export function signOut(): Promise<SessionView> {
-  return call<SessionView>("sign_out");
+  return call("sign_out");
 }
 
 export function lock(): Promise<SessionView> {
-  return call<SessionView>("lock");
+  return call("lock");
 }
 
 export function unlock(passphrase: string): Promise<SessionView> {
-  return call<SessionView>("unlock", { passphrase });
+  return call("unlock", { passphrase });
 }
 
 /** Everyone the user may see documents for, from what is kept on this computer. */
 export function people(): Promise<PersonView[]> {
-  return call<PersonView[]>("people");
+  return call("people");
 }
 
 /** Fetches what is new from the council. Progress arrives as `sync-progress` events. */
 export function syncNow(): Promise<SyncSummaryView> {
-  return call<SyncSummaryView>("sync_now");
+  return call("sync_now");
 }
 
 /** The event the shell sends while `sync_now` runs (`SYNC_PROGRESS_EVENT` in views.rs). */
@@ -167,70 +181,70 @@ export async function onSyncProgress(
 }
 
 export function documents(personId: string, query: DocumentQuery): Promise<DocumentListView> {
-  return call<DocumentListView>("documents", { personId, query });
+  return call("documents", { personId, query });
 }
 
 export function document(personId: string, documentId: string): Promise<DocumentView> {
-  return call<DocumentView>("document", { personId, documentId });
+  return call("document", { personId, documentId });
 }
 
 /** The roles a person can ask for, each with its meaning and the evidence to have ready. */
 export function relationships(): Promise<RelationshipView[]> {
-  return call<RelationshipView[]>("relationships");
+  return call("relationships");
 }
 
 export function accessRequests(): Promise<AccessRequestView[]> {
-  return call<AccessRequestView[]>("access_requests");
+  return call("access_requests");
 }
 
 export function requestAccess(form: AccessRequestForm): Promise<AccessRequestOutcome> {
-  return call<AccessRequestOutcome>("request_access", { form });
+  return call("request_access", { form });
 }
 
 export function resubmitAccessRequest(
   requestId: string,
   form: AccessRequestForm,
 ): Promise<AccessRequestOutcome> {
-  return call<AccessRequestOutcome>("resubmit_access_request", { requestId, form });
+  return call("resubmit_access_request", { requestId, form });
 }
 
 export function withdrawAccessRequest(requestId: string): Promise<AccessRequestView[]> {
-  return call<AccessRequestView[]>("withdraw_access_request", { requestId });
+  return call("withdraw_access_request", { requestId });
 }
 
 export function settings(): Promise<SettingsView> {
-  return call<SettingsView>("settings");
+  return call("settings");
 }
 
 export function setLockAfter(minutes: number): Promise<SettingsView> {
-  return call<SettingsView>("set_lock_after", { minutes });
+  return call("set_lock_after", { minutes });
 }
 
 export function setPassphrase(passphrase: string): Promise<SettingsView> {
-  return call<SettingsView>("set_passphrase", { passphrase });
+  return call("set_passphrase", { passphrase });
 }
 
 /** Deletes this computer's copy of every document, and signs out. */
 export function removeLocalData(): Promise<SessionView> {
-  return call<SessionView>("remove_local_data");
+  return call("remove_local_data");
 }
 
 export function statementPreview(request: StatementRequest): Promise<StatementPreview> {
-  return call<StatementPreview>("statement_preview", { request });
+  return call("statement_preview", { request });
 }
 
 export function saveStatement(request: StatementRequest): Promise<SaveOutcome> {
-  return call<SaveOutcome>("save_statement", { request });
+  return call("save_statement", { request });
 }
 
 export function printStatement(request: StatementRequest): Promise<void> {
-  return call<void>("print_statement", { request });
+  return call("print_statement", { request });
 }
 
 export function saveDocument(request: DocumentExportRequest): Promise<SaveOutcome> {
-  return call<SaveOutcome>("save_document", { request });
+  return call("save_document", { request });
 }
 
 export function printDocument(request: DocumentExportRequest): Promise<void> {
-  return call<void>("print_document", { request });
+  return call("print_document", { request });
 }
