@@ -61,16 +61,26 @@ pub struct ChangesQuery {
     limit: Option<u32>,
 }
 
+/// The page sizes the change feed takes (the OpenAPI document states the same range).
+pub(crate) const LIMIT_RANGE: std::ops::RangeInclusive<u32> = 1..=MAX_PAGE_SIZE;
+
+/// A cursor's change number has at most this many digits (far beyond any feed's length), so the
+/// OpenAPI document can state exactly which cursors are taken.
+pub(crate) const CURSOR_MAX_DIGITS: usize = 18;
+
 /// Cursors are opaque to clients; inside they are a change number with a version prefix, so the
 /// format can change without breaking stored cursors.
-fn encode_cursor(change_number: i64) -> String {
+pub(crate) fn encode_cursor(change_number: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("v1.{change_number}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<i64> {
+pub(crate) fn decode_cursor(cursor: &str) -> Option<i64> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    text.strip_prefix("v1.")?.parse().ok().filter(|n| *n >= 0)
+    let digits = text.strip_prefix("v1.")?;
+    let plain = (1..=CURSOR_MAX_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok()).flatten()
 }
 
 #[utoipa::path(get, path = "/people/{personId}/changes", tag = "documents",
@@ -96,9 +106,11 @@ pub async fn changes(
         )
     })?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+    if !LIMIT_RANGE.contains(&limit) {
         return Err(Failure::invalid(format!(
-            "limit must be from 1 to {MAX_PAGE_SIZE}."
+            "limit must be from {} to {}.",
+            LIMIT_RANGE.start(),
+            LIMIT_RANGE.end()
         )));
     }
     let after = match query.cursor.as_deref() {
@@ -304,10 +316,12 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_anything_else() {
-        for n in [0, 1, 41, i64::MAX] {
+        for n in [0, 1, 41, 999_999_999_999_999_999] {
             assert_eq!(decode_cursor(&encode_cursor(n)), Some(n));
         }
         assert_eq!(decode_cursor("not a cursor"), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.+5")), None);
+        assert_eq!(decode_cursor(&encode_cursor(i64::MAX)), None, "19 digits");
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5")), None);
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.-5")), None);
     }
