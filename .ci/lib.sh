@@ -39,18 +39,35 @@ DEBIAN_PACKAGES=(
 
 CFP_STARTED_AT=$SECONDS
 
-# Print a clear header for a step, run it, and print how long it took. Stops the script
-# (set -e) on the first failure, naming the step.
+# Every step runs in this shell with `set -e` in force, so the first command that fails inside a
+# step function (a `git`, an `npm ci`, a build) stops the script. (Running it as `if ! "$@"` would
+# turn `set -e` off inside the whole function.) Not a subshell: steps may set variables that later
+# steps read. Command substitutions inherit `set -e` too; the ERR trap names the failed step.
+set -Eeuo pipefail
+shopt -s inherit_errexit
+CFP_STEP_TITLE=""
+CFP_STEP_STARTED=0
+cfp_step_failed() {
+  local status=$?
+  # Once, from the step's own shell (not from each subshell the failure passes through).
+  if [ -n "$CFP_STEP_TITLE" ] && [ "$BASH_SUBSHELL" -eq 0 ]; then
+    printf '\n!!!! FAILED: %s (exit %s, after %ss)\n' "$CFP_STEP_TITLE" "$status" "$((SECONDS - CFP_STEP_STARTED))" >&2
+    CFP_STEP_TITLE=""
+  fi
+}
+trap cfp_step_failed ERR
+
+# Print a clear header for a step, run it, and print how long it took. The script stops at the
+# first failure inside it, naming the step (.ci/lib-selftest proves this).
 step() {
   local title="$1"
   shift
-  local started=$SECONDS
   printf '\n==== %s ====\n' "$title"
-  if ! "$@"; then
-    printf '\n!!!! FAILED: %s (after %ss)\n' "$title" "$((SECONDS - started))" >&2
-    exit 1
-  fi
-  printf -- '\n---- done: %s (%ss; %ss in all)\n' "$title" "$((SECONDS - started))" "$((SECONDS - CFP_STARTED_AT))"
+  CFP_STEP_TITLE="$title"
+  CFP_STEP_STARTED=$SECONDS
+  "$@"
+  CFP_STEP_TITLE=""
+  printf -- '\n---- done: %s (%ss; %ss in all)\n' "$title" "$((SECONDS - CFP_STEP_STARTED))" "$((SECONDS - CFP_STARTED_AT))"
 }
 
 # Run a command as root: directly when we are root, through sudo otherwise.

@@ -251,14 +251,15 @@ fn quick() -> SyncOptions {
     }
 }
 
-/// The change number inside a cursor (the service's format `v2.<change>.<mark>`, which the
+/// The change number inside a cursor (the service's format `2.<change>.<mark>`, which the
 /// app treats as opaque).
 fn change_number(cursor: &SyncCursor) -> i64 {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.as_str())
+    let (number, _mark) = cursor
+        .as_str()
+        .strip_prefix("2.")
+        .unwrap()
+        .split_once('.')
         .unwrap();
-    let text = String::from_utf8(bytes).unwrap();
-    let (number, _mark) = text.strip_prefix("v2.").unwrap().split_once('.').unwrap();
     number.parse().unwrap()
 }
 

@@ -3,5 +3,7 @@
 //! (The running service serves the same document at `/api/v1/openapi.json`.)
 
 fn main() {
-    println!("{}", council_finance::api::openapi::document_json());
+    // Dates of birth must be before today, so the document names today's date.
+    let today = time::OffsetDateTime::now_utc().date();
+    println!("{}", council_finance::api::openapi::document_json(today));
 }

@@ -265,8 +265,9 @@ fn state_from_db(state: String, reason: Option<String>) -> Result<AccessRequestS
     })
 }
 
-const NAME_MAX_CHARS: usize = 100;
-const EVIDENCE_MAX_CHARS: usize = 200;
+/// Also stated in the OpenAPI document (`api/constraints.rs`).
+pub(crate) const NAME_MAX_CHARS: usize = 100;
+pub(crate) const EVIDENCE_MAX_CHARS: usize = 200;
 
 /// Checks what the requester typed, and says plainly what to fix.
 pub fn check_details(request: &NewAccessRequest, today: time::Date) -> Result<(), AccessError> {

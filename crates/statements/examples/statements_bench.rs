@@ -103,6 +103,7 @@ fn main() {
         ms(one),
         first.len()
     );
+    bench_figure("statements: one advice PDF", ms(one), 20.0, "ms");
 
     let mut statement = Vec::new();
     let five = median(21, || {
@@ -113,6 +114,12 @@ fn main() {
         ms(five),
         count_pages(&statement),
         statement.len()
+    );
+    bench_figure(
+        "statements: five-year statement PDF (130 rows)",
+        ms(five),
+        150.0,
+        "ms",
     );
 
     let csv = median(21, || {
@@ -134,6 +141,12 @@ fn main() {
                 "10-page statement ({count} rows):  {:>7.1} KB  (target <= 200 KB)",
                 bytes.len() as f64 / 1024.0
             );
+            bench_figure(
+                "statements: size of a 10-page statement",
+                bytes.len() as f64 / 1024.0,
+                200.0,
+                "KB",
+            );
             break;
         }
     }
@@ -149,4 +162,10 @@ fn count_pages(pdf: &[u8]) -> usize {
         .expect("the statement is a readable PDF")
         .get_pages()
         .len()
+}
+
+/// One machine-readable line per figure with a goal, for `bash .ci/bench`'s table:
+/// `bench-figure<TAB>what<TAB>measured<TAB>goal<TAB>unit` (met when measured <= goal).
+fn bench_figure(what: &str, measured: f64, goal: f64, unit: &str) {
+    println!("bench-figure\t{what}\t{measured:.2}\t{goal}\t{unit}");
 }

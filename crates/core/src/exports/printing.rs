@@ -39,7 +39,17 @@ mod platform {
     use crate::{ErrorCode, IpcError};
 
     pub(super) fn print(pdf: &[u8], title: &str, queue: &PrintQueue) -> Result<(), IpcError> {
-        let mut command = Command::new("lp");
+        print_with("lp", pdf, title, queue)
+    }
+
+    /// [`print`] through a named `lp` program (tests name one that does not exist).
+    pub(super) fn print_with(
+        lp: &str,
+        pdf: &[u8],
+        title: &str,
+        queue: &PrintQueue,
+    ) -> Result<(), IpcError> {
+        let mut command = Command::new(lp);
         // lp's messages are matched below, so they must be in English.
         command.env("LC_ALL", "C").env("LANG", "C");
         if let Some(destination) = &queue.destination {
@@ -194,15 +204,45 @@ mod tests {
         assert_eq!(other.code, ErrorCode::Internal);
     }
 
-    /// The real `lp`, asked for a queue that does not exist: the plain "no printer" message.
-    /// (With cupsd not running, lp gives the same answer; without CUPS at all the spawn fails
-    /// and the answer is the same again.)
+    fn lp_is_installed() -> bool {
+        std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| {
+                std::fs::metadata(dir.join("lp")).is_ok_and(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.is_file() && m.permissions().mode() & 0o111 != 0
+                })
+            })
+        })
+    }
+
+    /// The real `lp` (CI installs cups-client, so it must be here), asked for a queue that does
+    /// not exist: the plain "no printer" message. (With cupsd not running, lp gives the same
+    /// answer.)
     #[test]
     fn a_missing_printer_is_reported_plainly() {
+        assert!(
+            lp_is_installed(),
+            "This test runs CUPS' real lp: install cups-client (bash .ci/test does)."
+        );
         let queue = PrintQueue {
             destination: Some("cfp-no-such-printer".into()),
         };
         let err = print_pdf(b"%PDF-1.7\n", "Remittance advice", &queue).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unavailable);
+        assert_eq!(err.message, NO_PRINTER);
+    }
+
+    /// A computer with no CUPS client at all: the same plain message, never a spawn error.
+    #[test]
+    fn no_printing_system_at_all_is_reported_plainly() {
+        let queue = PrintQueue::default();
+        let err = platform::print_with(
+            "/nonexistent/cfp-no-lp-here/lp",
+            b"%PDF-1.7\n",
+            "Remittance advice",
+            &queue,
+        )
+        .unwrap_err();
         assert_eq!(err.code, ErrorCode::Unavailable);
         assert_eq!(err.message, NO_PRINTER);
     }

@@ -4,7 +4,8 @@
 //
 // Started by the Rust tests as `node server.mjs`. It listens on 127.0.0.1 with a port the
 // system picks, prints one JSON line `{"issuer": "..."}` on stdout when ready, and exits when
-// its stdin closes (so it never outlives the test that started it).
+// its stdin closes (so it never outlives the test that started it). On stderr it says when each
+// part of starting finished, and oidc-provider's own warnings.
 //
 // Settings come from the environment (all have test defaults):
 //   FIXTURE_CLIENT_ID     the public native client ("client-finance-portal-desktop")
@@ -56,11 +57,14 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+progress('modules loaded');
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), use: 'sig', alg: 'RS256' };
 
+progress('signing key made');
 const server = createServer();
 server.listen(0, '127.0.0.1', () => {
+  progress('listening');
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
 
@@ -141,10 +145,17 @@ server.listen(0, '127.0.0.1', () => {
   });
 
   process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+  progress('issuer printed');
 });
+
+// How long each part of starting took, on stderr (the tests show it when a start is slow).
+function progress(what) {
+  process.stderr.write(`fixture: ${what} at ${Math.round(performance.now())} ms after the process started\n`);
+}
 
 // Exit when the test that started us goes away; never die of a closed output pipe.
 process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));

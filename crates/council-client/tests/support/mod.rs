@@ -34,30 +34,38 @@ impl OidcProvider {
              `npm --prefix crates/council-client/tests/oidc-provider ci` from the repository root \
              (CI does this before the Rust tests)."
         );
-        // Rarely (twice in a day of full test runs, never in a dozen runs of these tests alone)
-        // a fixture had not printed its issuer after 30 s, once even after 90. Until that is
-        // understood, a fixture silent for 30 s is stopped and started once more; a second
-        // silence fails the test.
-        let mut attempts = 0;
-        let (child, line, mut lines) = loop {
-            attempts += 1;
-            let mut child = spawn_fixture(&dir);
-            let stdout = child.stdout.take().expect("piped stdout");
-            let mut lines = BufReader::new(stdout).lines();
-            match tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line()).await
-            {
-                Ok(line) => {
-                    let line = line
-                        .expect("read the fixture's first line")
-                        .expect("the fixture printed its issuer");
-                    break (child, line, lines);
+        // One start, no second try: a fixture that does not say it is ready fails the test
+        // with everything it wrote on stderr (oidc-provider's warnings and errors, and when
+        // each part of its start finished) and how long it was waited for.
+        let started = std::time::Instant::now();
+        let mut child = spawn_fixture(&dir);
+        let stderr = collect_lines(child.stderr.take().expect("piped stderr"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(READY_WITHIN, lines.next_line()).await;
+        let what = match first {
+            Ok(Ok(Some(line))) => Ok(line),
+            Err(_) => Err(format!("said nothing on stdout in {READY_WITHIN:?}")),
+            Ok(Err(e)) => Err(format!("could not be read: {e}")),
+            Ok(Ok(None)) => Err(format!(
+                "closed stdout after {:?} ({})",
+                started.elapsed(),
+                match child.wait().await {
+                    Ok(status) => status.to_string(),
+                    Err(e) => e.to_string(),
                 }
-                Err(_) if attempts < 2 => {
-                    let _ = child.kill().await;
-                }
-                Err(_) => panic!("the oidc-provider fixture did not start, twice, in 30 s"),
-            }
+            )),
         };
+        if what.is_err() {
+            // Give the reader a moment to take in the last of stderr.
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let line = what.unwrap_or_else(|what| {
+            panic!(
+                "the oidc-provider fixture {what}. Its stderr:\n{}",
+                stderr.lock().unwrap().join("\n")
+            )
+        });
         let ready: serde_json::Value = serde_json::from_str(&line).expect("fixture JSON line");
         let issuer = Url::parse(ready["issuer"].as_str().expect("issuer")).expect("issuer URL");
         // Keep reading, so the provider's later notices never meet a closed pipe.
@@ -73,6 +81,26 @@ impl OidcProvider {
     }
 }
 
+/// How long a fixture may take to say it is ready. It takes under a second alone and a few
+/// seconds with eight starting at once on a busy two-core machine.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Reads a child's output to the end in the background, keeping its lines for error messages
+/// (so the child never blocks on a full pipe).
+fn collect_lines(
+    output: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = kept.clone();
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(output).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    kept
+}
+
 /// `node server.mjs` with the test account, its stdin and stdout piped (it exits when stdin
 /// closes, so it never outlives the test).
 fn spawn_fixture(dir: &std::path::Path) -> Child {
@@ -85,7 +113,7 @@ fn spawn_fixture(dir: &std::path::Path) -> Child {
         .env("FIXTURE_ACCESS_TTL", "600")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("node (Node.js 20 or later) must be installed to run the sign-in tests")

@@ -82,20 +82,25 @@ impl FromRequestParts<Finance> for FinanceSystem {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, finance: &Finance) -> Result<Self, Failure> {
+        let wrong = || {
+            Failure::new(
+                StatusCode::UNAUTHORIZED,
+                codes::UNAUTHORIZED,
+                "The finance system's credential is missing or wrong.",
+            )
+        };
+        // No credential at all is 401 whether or not imports are on, as for every protected
+        // endpoint; a credential sent to a service that takes no imports is told so.
+        let presented = bearer(parts).ok_or_else(wrong)?;
         let Some(expected) = finance.config().import_credential.as_deref() else {
             return Err(Failure::not_found(
                 "This service does not accept pushed imports.",
             ));
         };
-        let presented = bearer(parts).unwrap_or("");
-        if !presented.is_empty() && constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+        if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
             Ok(FinanceSystem)
         } else {
-            Err(Failure::new(
-                StatusCode::UNAUTHORIZED,
-                codes::UNAUTHORIZED,
-                "The finance system's credential is missing or wrong.",
-            ))
+            Err(wrong())
         }
     }
 }

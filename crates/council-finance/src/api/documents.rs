@@ -61,13 +61,27 @@ pub struct ChangesQuery {
     limit: Option<u32>,
 }
 
-/// Cursors are opaque to clients; inside they are a change number with a version prefix, so the
-/// format can change without breaking stored cursors. Version 2 adds the random mark written
-/// with that change (`finance_change_marks`), which tells a cursor from these records from one
-/// given before they were restored from an older backup.
+/// The page sizes the change feed takes (the OpenAPI document states the same range).
+pub(crate) const LIMIT_RANGE: std::ops::RangeInclusive<u32> = 1..=MAX_PAGE_SIZE;
+
+/// A cursor's change number has at most this many digits (far beyond any feed's length), so the
+/// OpenAPI document can state exactly which cursors are taken.
+pub(crate) const CURSOR_MAX_DIGITS: usize = 18;
+
+/// Cursors are opaque to clients. Inside, a version 2 cursor is `2.<change>.<mark>` in plain
+/// text: the change number it stops at and the random mark written with that change
+/// (`finance_change_marks`), which tells a cursor from these records from one given before they
+/// were restored from an older backup. Version 1 cursors (base64url of `v1.<change>`, given
+/// before marks) are still read, checked only against the counter.
 fn encode_cursor(change_number: i64, mark: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("v2.{change_number}.{mark}"))
+    format!("{CURSOR_V2_PREFIX}{change_number}.{mark}")
 }
+
+/// What starts a version 2 cursor.
+pub(crate) const CURSOR_V2_PREFIX: &str = "2.";
+
+/// A version 2 cursor's mark has at most this many lowercase hexadecimal characters.
+pub(crate) const CURSOR_MARK_MAX_LEN: usize = 32;
 
 /// The cursor of a page that ends at `change_number`: with its mark, or (only when the page
 /// went nowhere from a version 1 cursor whose change has no mark) as version 1 again.
@@ -79,28 +93,39 @@ fn cursor_at(change_number: i64, mark: Option<&str>) -> String {
     }
 }
 
-/// Where a cursor stops, and the mark it carries (`None` for a version 1 cursor, kept by
-/// clients from before marks: those are still taken, checked only against the counter).
+/// Where a cursor stops, and the mark it carries (`None` for a version 1 cursor).
 #[derive(Debug, PartialEq, Eq)]
-struct Cursor {
+pub(crate) struct Cursor {
     after: i64,
     mark: Option<String>,
 }
 
-fn decode_cursor(cursor: &str) -> Option<Cursor> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let (after, mark) = if let Some(rest) = text.strip_prefix("v2.") {
+/// 1 to [`CURSOR_MAX_DIGITS`] plain decimal digits, as a change number.
+fn change_number(digits: &str) -> Option<i64> {
+    let plain = (1..=CURSOR_MAX_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok()).flatten()
+}
+
+pub(crate) fn decode_cursor(cursor: &str) -> Option<Cursor> {
+    if let Some(rest) = cursor.strip_prefix(CURSOR_V2_PREFIX) {
         let (number, mark) = rest.split_once('.')?;
-        if mark.is_empty() || mark.len() > 32 || !mark.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mark_is_plain = (1..=CURSOR_MARK_MAX_LEN).contains(&mark.len())
+            && mark.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !mark_is_plain {
             return None;
         }
-        (number, Some(mark.to_string()))
-    } else {
-        (text.strip_prefix("v1.")?, None)
-    };
-    let after = after.parse().ok().filter(|n: &i64| *n >= 0)?;
-    Some(Cursor { after, mark })
+        return Some(Cursor {
+            after: change_number(number)?,
+            mark: Some(mark.to_owned()),
+        });
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    Some(Cursor {
+        after: change_number(text.strip_prefix("v1.")?)?,
+        mark: None,
+    })
 }
 
 /// Whether the cursor stops at a change these records hold, as they held it when it was given.
@@ -145,9 +170,11 @@ pub async fn changes(
         )
     })?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+    if !LIMIT_RANGE.contains(&limit) {
         return Err(Failure::invalid(format!(
-            "limit must be from 1 to {MAX_PAGE_SIZE}."
+            "limit must be from {} to {}.",
+            LIMIT_RANGE.start(),
+            LIMIT_RANGE.end()
         )));
     }
     let cursor = match query.cursor.as_deref() {
@@ -373,7 +400,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_anything_else() {
-        for n in [1, 41, i64::MAX] {
+        for n in [0, 1, 41, 999_999_999_999_999_999] {
             assert_eq!(
                 decode_cursor(&encode_cursor(n, "0f9e")),
                 Some(Cursor {
@@ -399,10 +426,18 @@ mod tests {
             })
         );
         assert_eq!(decode_cursor("not a cursor"), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v3.5.ab")), None);
+        assert_eq!(decode_cursor("3.5.ab"), None);
+        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.+5")), None);
+        assert_eq!(
+            decode_cursor(&encode_cursor(i64::MAX, "ab")),
+            None,
+            "19 digits"
+        );
+        assert_eq!(decode_cursor("2.5"), None);
+        assert_eq!(decode_cursor("2.5.AB"), None, "marks are lowercase");
+        assert_eq!(decode_cursor(&format!("2.5.{}", "a".repeat(33))), None);
         assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v1.-5")), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5")), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.5.not-hex")), None);
-        assert_eq!(decode_cursor(&URL_SAFE_NO_PAD.encode("v2.-5.ab")), None);
+        assert_eq!(decode_cursor("2.5.not-hex"), None);
+        assert_eq!(decode_cursor("2.-5.ab"), None);
     }
 }

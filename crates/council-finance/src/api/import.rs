@@ -19,6 +19,7 @@ use crate::Finance;
         (status = 200, description = "Imported (re-sending the same data changes nothing). The body's deferredPaymentStatements and assessments lists are optional, like every list", body = ImportSummary),
         (status = 400, description = "The body is not a valid import", body = ErrorBody),
         (status = 401, description = "The finance system's credential is missing or wrong", body = ErrorBody),
+        (status = 404, description = "A credential was sent, but this service takes no pushed imports: none is configured (code notFound)", body = ErrorBody),
         (status = 413, description = "The body is over the push limit (code bodyTooLarge); send smaller batches", body = ErrorBody),
         (status = 422, description = "Refused; nothing was stored (code importRefused)", body = ErrorBody),
     ))]

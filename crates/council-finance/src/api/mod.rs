@@ -6,6 +6,7 @@
 
 mod access_requests;
 mod auth;
+mod constraints;
 mod documents;
 mod import;
 pub mod openapi;
