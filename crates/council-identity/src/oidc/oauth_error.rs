@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::Identity;
+
 /// An OAuth error response (RFC 6749 5.2).
 pub(super) struct OAuthError {
     pub(super) status: StatusCode,
@@ -35,6 +37,17 @@ impl OAuthError {
             description: "unknown client_id",
         }
     }
+    /// The request's `client_id`, when it names an app registered here (public clients
+    /// authenticate by naming themselves: RFC 6749 2.3, `token_endpoint_auth_method` none).
+    pub(super) fn known_client<'a>(
+        identity: &Identity,
+        client_id: Option<&'a str>,
+    ) -> Result<&'a str, Self> {
+        client_id
+            .filter(|id| identity.config().client(id).is_some())
+            .ok_or_else(Self::invalid_client)
+    }
+
     pub(super) fn server_error() -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,

@@ -23,13 +23,7 @@ pub(super) async fn revoke(
     State(identity): State<Identity>,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response, OAuthError> {
-    let client_id = form
-        .client_id
-        .as_deref()
-        .ok_or_else(OAuthError::invalid_client)?;
-    if identity.config().client(client_id).is_none() {
-        return Err(OAuthError::invalid_client());
-    }
+    let client_id = OAuthError::known_client(&identity, form.client_id.as_deref())?;
     let token = form
         .token
         .as_deref()

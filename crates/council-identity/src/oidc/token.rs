@@ -46,13 +46,7 @@ pub(super) async fn token(
     State(identity): State<Identity>,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, OAuthError> {
-    let client_id = form
-        .client_id
-        .as_deref()
-        .ok_or_else(OAuthError::invalid_client)?;
-    if identity.config().client(client_id).is_none() {
-        return Err(OAuthError::invalid_client());
-    }
+    let client_id = OAuthError::known_client(&identity, form.client_id.as_deref())?;
     let tokens = match form.grant_type.as_deref() {
         Some("authorization_code") => exchange_code(&identity, client_id, &form).await?,
         Some("refresh_token") => refresh(&identity, client_id, &form).await?,
