@@ -269,6 +269,9 @@ describe("checking for new documents", () => {
     getByText("#main-content p", /You are offline\. You can still see everything saved on this computer\./);
     getByText(".app-session-bar .govuk-tag", /^Offline$/);
     expect(document.querySelector("[role=status]")!.textContent?.trim()).toBe("You are offline. Nothing was changed.");
+    // Said once on the page: the run's own offline sentence is not shown beside the Offline line.
+    const visible = [...document.querySelectorAll(".app-sync-status p")].map((p) => p.textContent ?? "");
+    expect(visible.filter((text) => /You are offline/.test(text))).toHaveLength(1);
   });
 
   it("while offline, tries the council again by itself, and 'Offline' goes when it answers", async () => {
