@@ -18,7 +18,8 @@ tauri_cli_install() { npm --prefix "$TAURI_CLI_DIR" ci --no-audit --no-fund; }
 tauri_cli() { "$TAURI_CLI_DIR/node_modules/.bin/tauri" "$@"; }
 
 # The .deb of the version in Cargo.toml (the bundler names it <product>_<version>_<arch>.deb).
-cfp_version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$CFP_ROOT/Cargo.toml" | head -n 1; }
+# The first `version = "..."` line (the workspace's), read without a pipe that stops early.
+cfp_version() { sed -n '/^version = "\(.*\)"$/{s//\1/p;q}' "$CFP_ROOT/Cargo.toml"; }
 cfp_deb_path() { printf '%s/deb/Client Finance Portal_%s_%s.deb' "$CFP_BUNDLE_DIR" "$(cfp_version)" "$(dpkg --print-architecture)"; }
 
 # A Tauri config to merge at bundling time: the Debian changelog, gzipped as Debian requires
