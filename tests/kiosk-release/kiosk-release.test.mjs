@@ -20,15 +20,15 @@
 // Run by `bash .ci/kiosk-release-check`, which builds the binary first.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { councilProfile, startDemoCouncil } from '../e2e/harness/browser-council.mjs';
 import { approveTheDemoPendingRequest } from '../e2e/harness/browser-console.mjs';
 import { startDbusSession, startXvfb } from '../e2e/harness/display.mjs';
-import { findWords, snapshotFiles, tokenLookingStrings } from '../e2e/harness/leftovers.mjs';
+import { findWords, privateHomeFolders, snapshotFiles, tokenLookingStrings } from '../e2e/harness/leftovers.mjs';
 import { artifactsFolder, repoRoot } from '../e2e/harness/paths.mjs';
 import { startHelper } from '../e2e/harness/processes.mjs';
 import { recordingBrowser } from '../e2e/harness/recording-browser.mjs';
@@ -122,18 +122,8 @@ test('the release kiosk window, driven from the keyboard, leaves nothing of the 
     );
 
   // One folder holds the app's home, data, config, cache, state and temporary folders.
-  const root = await mkdtemp(join(tmpdir(), 'cfp-kiosk-release-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  const home = join(root, 'home');
-  const folders = {
-    HOME: home,
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    TMPDIR: join(root, 'tmp'),
-  };
-  for (const folder of Object.values(folders)) await mkdir(folder, { recursive: true });
+  const { root, folders, remove } = await privateHomeFolders('cfp-kiosk-release-');
+  t.after(remove);
 
   const xvfb = await startXvfb({ logName: 'kiosk-release.xvfb' });
   t.after(() => xvfb.helper.stop());
@@ -147,7 +137,7 @@ test('the release kiosk window, driven from the keyboard, leaves nothing of the 
     name: 'client-finance-portal (kiosk-check build)',
     logName: 'kiosk-release.app',
     command: binary,
-    cwd: home,
+    cwd: folders.HOME,
     env: {
       PATH: process.env.PATH,
       LANG: 'C.UTF-8',

@@ -3,13 +3,13 @@
 // a desktop login leaves it. The app can be opened, closed and opened again on it, keeping its
 // data and its keychain entry between launches, as it would across a restart.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { launchApp } from './app.mjs';
 import { startDbusSession, startXvfb } from './display.mjs';
 import { startHelper, waitUntilReady } from './processes.mjs';
+import { privateHomeFolders } from './leftovers.mjs';
 
 const run = promisify(execFile);
 
@@ -42,18 +42,8 @@ export async function startComputer({ name, keyring }) {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const root = await mkdtemp(join(tmpdir(), 'cfp-e2e-computer-'));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    const home = join(root, 'home');
-    const folders = {
-      HOME: home,
-      XDG_DATA_HOME: join(home, '.local', 'share'),
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      XDG_STATE_HOME: join(home, '.local', 'state'),
-      TMPDIR: join(root, 'tmp'),
-    };
-    for (const folder of Object.values(folders)) await mkdir(folder, { recursive: true });
+    const { root, folders, remove } = await privateHomeFolders('cfp-e2e-computer-');
+    cleanups.push(remove);
     // gnome-keyring wants a private runtime folder for its control socket.
     const runtime = join(root, 'run');
     await mkdir(runtime, { mode: 0o700 });

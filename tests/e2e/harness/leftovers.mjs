@@ -1,8 +1,31 @@
-// What a run leaves on disk: snapshots of every file under a folder (path, size, mtime and
-// SHA-256), what changed between two, and a search of files for words that must not be there.
+// What a run leaves on disk: one private folder holding every place the app may write, snapshots
+// of every file under a folder (path, size, mtime and SHA-256), what changed between two, and a
+// search of files for words that must not be there.
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+
+/**
+ * A fresh folder `root` holding the app's HOME, XDG data, config, cache and state folders and
+ * TMPDIR (all created), so everything a run writes is under `root`. `remove` deletes it.
+ * @param {string} prefix  the temporary folder's name prefix
+ * @returns {Promise<{ root: string, folders: Record<string, string>, remove: () => Promise<void> }>}
+ */
+export async function privateHomeFolders(prefix) {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const home = join(root, 'home');
+  const folders = {
+    HOME: home,
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    TMPDIR: join(root, 'tmp'),
+  };
+  for (const folder of Object.values(folders)) await mkdir(folder, { recursive: true });
+  return { root, folders, remove: () => rm(root, { recursive: true, force: true }) };
+}
 
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} FileState */
 /** @typedef {Map<string, FileState>} Snapshot  by path relative to the root */

@@ -12,7 +12,7 @@
 // council's end-session page is opened, and axe-core audits every kiosk screen.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { App, withApp } from '../harness/app.mjs';
 import { browserScriptPath, councilProfile, startDemoCouncil } from '../harness/browser-council.mjs';
 import { startPrivateCups } from '../harness/cups.mjs';
-import { findWords, newOrChanged, snapshotFiles, tokenLookingStrings } from '../harness/leftovers.mjs';
+import { findWords, newOrChanged, privateHomeFolders, snapshotFiles, tokenLookingStrings } from '../harness/leftovers.mjs';
 
 const run = promisify(execFile);
 
@@ -210,18 +210,8 @@ test('a kiosk session leaves no trace of the person in any file the app or WebKi
   const browser = await kioskBrowser('kiosk-files');
 
   // One folder holds the app's home, data, config, cache, state and temporary folders.
-  const root = await mkdtemp(join(tmpdir(), 'cfp-e2e-kiosk-root-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  const home = join(root, 'home');
-  const folders = {
-    HOME: home,
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    TMPDIR: join(root, 'tmp'),
-  };
-  for (const folder of Object.values(folders)) await mkdir(folder, { recursive: true });
+  const { root, folders, remove } = await privateHomeFolders('cfp-e2e-kiosk-root-');
+  t.after(remove);
 
   /** @type {Array<{ what: string, text: string }>} what must not be found, read from the screen */
   const secrets = [];
